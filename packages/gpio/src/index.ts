@@ -1,0 +1,23 @@
+// Public surface of @gpio-fleet/gpio, in gpiozero's layers: pins and names, clocks,
+// the backend contract with reservations, backends and their selection, then devices.
+export * from './errors.js';
+export * from './pins/header.js';
+export * from './pins/parse.js';
+export * from './clock/clock.js';
+export * from './clock/real-clock.js';
+export * from './clock/virtual-clock.js';
+export * from './clock/ticks.js';
+export * from './clock/schedule.js';
+export * from './backend/types.js';
+export * from './backend/pin-factory.js';
+export * from './backends/options.js';
+export * from './backends/select.js';
+export * from './physics/rc.js';
+export * from './mock/circuit.js';
+export * from './mock/led-circuit.js';
+export * from './mock/rc-circuit.js';
+export * from './mock/light.js';
+export * from './mock/mock-driver.js';
+export * from './mock/random.js';
+export * from './devices/rc-light-sensor.js';
+export * from './devices/traffic-lights.js';

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { ClosedError, PinInUseError } from '../src/index.js';
+import { rig } from './helpers.js';
+
+describe('pin reservations', () => {
+  it('a second claim of a held pin fails naming the holder, whatever the pin is called', async () => {
+    const { factory } = rig();
+    await factory.openOutput('BOARD7', 'light-sensor');
+    for (const alias of ['BOARD7', 'BCM4', 'GPIO4', 'WPI7', 'J8:7', '4']) {
+      await expect(factory.openInput(alias, 'intruder')).rejects.toThrow(PinInUseError);
+      await expect(factory.openInput(alias, 'intruder')).rejects.toThrow(/BCM4 is held by "light-sensor"/);
+    }
+    expect(factory.holderOf('WPI7')).toBe('light-sensor');
+  });
+
+  it('concurrent claims of one pin: exactly one wins', async () => {
+    const { factory } = rig();
+    const results = await Promise.allSettled([factory.openOutput('BCM17', 'a'), factory.openOutput('GPIO17', 'b')]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+  });
+
+  it('closing a line releases the pin for the next user', async () => {
+    const { factory, driver } = rig();
+    const line = await factory.openOutput('BCM17', 'first');
+    expect(driver.isHeld('BCM17')).toBe(true);
+    await line.close();
+    expect(driver.isHeld('BCM17')).toBe(false);
+    expect(factory.holderOf('BCM17')).toBeUndefined();
+    await expect(factory.openOutput('BCM17', 'second')).resolves.toBeDefined();
+    expect(() => line.write(1)).toThrow(ClosedError);
+  });
+
+  it('closing the factory releases every pin and refuses new claims', async () => {
+    const { factory, driver } = rig();
+    await factory.openOutput('WPI13', 'tl');
+    await factory.openOutput('WPI12', 'tl');
+    expect(factory.claimed().sort()).toEqual(['BCM10', 'BCM9']);
+    await factory.close();
+    expect(driver.isHeld('WPI13')).toBe(false);
+    expect(driver.isHeld('WPI12')).toBe(false);
+    await expect(factory.openOutput('WPI14', 'tl')).rejects.toThrow(ClosedError);
+  });
+
+  it('a failed driver claim does not leave a stale reservation', async () => {
+    const { factory } = rig();
+    await expect(factory.openOutput('BOARD6', 'x')).rejects.toThrow(/GND/);
+    expect(factory.claimed()).toEqual([]);
+  });
+});
