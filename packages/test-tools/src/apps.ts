@@ -1,0 +1,45 @@
+// Running our own built apps the way a user does, and reading what they print.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { start, waitFor, type Started } from './processes.js';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export const appCli = (app: 'light-sensor' | 'traffic-light'): string => join(REPO_ROOT, 'apps', app, 'dist', 'cli.js');
+
+/** JSON log records an app has written to stderr so far. */
+export function logRecords(p: Started): Record<string, unknown>[] {
+  return p
+    .stderr()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Start an app with the node running the tests; resolves once it serves metrics. */
+export async function startApp(
+  app: 'light-sensor' | 'traffic-light',
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ proc: Started; url: string }> {
+  const proc = start(process.execPath, [appCli(app), '--port', '0', '--host', '127.0.0.1', ...args], {
+    env: { ...process.env, ...env },
+  });
+  const url = await waitFor(`${app} to serve metrics`, () => {
+    if (proc.child.exitCode !== null) throw new Error(`${app} exited early:\n${proc.stderr()}`);
+    const rec = logRecords(proc).find((r) => r.msg === 'serving metrics');
+    return rec ? String(rec.url).replace(/\/metrics$/, '') : undefined;
+  });
+  return { proc, url };
+}
+
+/** The text between `<!-- begin:NAME -->` and `<!-- end:NAME -->` in the root README. */
+export function readmeBlock(name: string): string {
+  const doc = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const m = new RegExp(`<!-- begin:${name} -->\\n([\\s\\S]*?)\\n<!-- end:${name} -->`).exec(doc);
+  if (!m) throw new Error(`README.md has no block ${name}`);
+  return m[1]!;
+}
+
+export const readme = (): string => readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');

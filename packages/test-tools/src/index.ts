@@ -1,0 +1,4 @@
+export * from './debian.js';
+export * from './processes.js';
+export * from './prometheus.js';
+export * from './apps.js';
