@@ -1,0 +1,167 @@
+// Wiring only: options -> backend -> reading loop -> metrics, logs and shutdown.
+import {
+  estimateLight,
+  measureCharge,
+  MockDriver,
+  periodic,
+  RcPhotoresistorCircuit,
+  realClock,
+  ReadingWindow,
+  runSchedule,
+  SettableLight,
+  type ChargeReading,
+  type RcCalibration,
+  type RcFault,
+} from '@gpio-fleet/gpio';
+import {
+  announceBackend,
+  createLifecycle,
+  createLogger,
+  createRegistry,
+  startGpio,
+  startServiceServer,
+  type OptionValues,
+  type ParseResult,
+  type Route,
+} from '@gpio-fleet/service';
+import { createSensorMetrics } from './metrics.js';
+import { parseMockLight } from './mock-light.js';
+import type { options } from './options.js';
+
+type Options = OptionValues<typeof options>;
+
+const json = (value: number): number | null => (Number.isFinite(value) ? value : null);
+
+/** The simulated circuit: the REFERENCE wiring, lit by the --mock-lux schedule. */
+function buildMock(o: Options, light: SettableLight) {
+  const driver = new MockDriver(realClock);
+  const circuit = driver.attach(
+    o.pin.id,
+    new RcPhotoresistorCircuit({ light, origin: realClock.now(), fault: o.mockFault, seed: Date.now() & 0xffff }),
+  );
+  light.onChange(() => circuit.lightChanged(realClock.now()));
+  return { driver, circuit };
+}
+
+function mockRoutes(light: SettableLight, circuit: RcPhotoresistorCircuit): Record<string, Route> {
+  const reply = (res: Parameters<Route>[1], status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(`${JSON.stringify(body)}\n`);
+  };
+  const state = () => ({ lux: circuit.luxAt(realClock.now()), light: light.description, fault: circuit.fault });
+  return {
+    'GET /mock/lux': (_q, res) => reply(res, 200, state()),
+    'PUT /mock/lux': (_q, res, body) => {
+      try {
+        const text = body.trim();
+        // A bare number holds that lux; any other --mock-lux form replaces the schedule.
+        if (/^\d+(\.\d+)?(e-?\d+)?$/i.test(text)) light.set(Number(text));
+        else light.follow(parseMockLight(text));
+        reply(res, 200, state());
+      } catch (err) {
+        reply(res, 400, { error: err instanceof Error ? err.message : String(err) });
+      }
+    },
+    'PUT /mock/fault': (_q, res, body) => {
+      const fault = body.trim() as RcFault;
+      if (!['none', 'disconnected', 'stuck-low', 'stuck-high'].includes(fault)) {
+        return reply(res, 400, { error: `unknown fault "${body.trim()}"; accepted: none | disconnected | stuck-low | stuck-high` });
+      }
+      circuit.setFault(fault, realClock.now());
+      reply(res, 200, state());
+    },
+  };
+}
+
+export async function main({ values: o }: ParseResult<typeof options>): Promise<number> {
+  const logger = createLogger({ level: o.logLevel, base: { app: 'light-sensor', ...(process.env.NODE_NAME ? { node: process.env.NODE_NAME } : {}) } });
+  const calibration: RcCalibration = {
+    r10: o.r10,
+    gamma: o.gamma,
+    capacitance: o.capacitance,
+    vcc: o.vcc,
+    vth: o.vth,
+    pullDownOhms: o.pull === 'down' ? o.pullDownOhms : undefined,
+    darkOhms: 1_000_000,
+  };
+  const light = new SettableLight(o.mockLux);
+  let mock: ReturnType<typeof buildMock> | undefined;
+  const selection = await startGpio({
+    choice: o.gpio,
+    chip: o.gpioChip,
+    logger,
+    pins: { ldr: o.pin },
+    mock: () => (mock = buildMock(o, light)).driver,
+  });
+  const { factory } = selection;
+  if (mock) logger.info('mock light', { light: light.description, fault: o.mockFault });
+  const line = await factory.openOutput(o.pin, 'light-sensor', 0);
+  const readOptions = { discharge: o.discharge, timeout: o.timeout, pull: o.pull };
+
+  if (o.once) {
+    const r = await measureCharge(line, factory.ticks, realClock, readOptions);
+    const e = estimateLight([r], { chargeTimeLimit: o.chargeTimeLimit, calibration });
+    process.stdout.write(
+      `${JSON.stringify({
+        pin: o.pin.id,
+        backend: factory.name,
+        chargeSeconds: json(r.chargeSeconds),
+        level: r.result === 'ok' ? json(e.level) : null,
+        lux: r.result === 'ok' ? json(e.lux) : null,
+        timedOut: r.result === 'timeout',
+        ...(r.error ? { error: r.error } : {}),
+      })}\n`,
+    );
+    await factory.close();
+    return r.result === 'ok' ? 0 : 1;
+  }
+
+  const lifecycle = createLifecycle({ logger });
+  lifecycle.onShutdown(() => factory.close(), 'release GPIO');
+  const registry = createRegistry({ nodeName: process.env.NODE_NAME });
+  announceBackend(registry, selection, [o.pin]);
+  const metrics = createSensorMetrics(registry);
+  let ready = false;
+  const server = await startServiceServer({
+    host: o.host,
+    port: o.port,
+    registry,
+    ready: () => ready && !lifecycle.stopping,
+    routes: mock ? mockRoutes(light, mock.circuit) : {},
+  });
+  lifecycle.onShutdown(() => server.close(), 'stop HTTP server');
+  logger.info('serving metrics', { url: `${server.url}/metrics`, host: o.host, port: server.port });
+
+  const window = new ReadingWindow(o.queueLen);
+  let busy = false;
+  let lastLogged: number | undefined;
+  const schedule = runSchedule(realClock, realClock.now(), periodic(o.interval), () => {
+    if (busy) {
+      logger.warn('skipping a reading: the previous one is still running (interval shorter than discharge + charge)');
+      return;
+    }
+    busy = true;
+    measureCharge(line, factory.ticks, realClock, readOptions, lifecycle.signal)
+      .then((r: ChargeReading) => {
+        window.push(r);
+        const e = estimateLight(window.readings, { chargeTimeLimit: o.chargeTimeLimit, calibration });
+        metrics.record(r, e, Date.now() / 1000);
+        if (r.result === 'ok') ready = true;
+        const moved = lastLogged === undefined || !Number.isFinite(e.level) || Math.abs(e.level - lastLogged) > o.logDelta;
+        if (r.result !== 'ok') logger.warn('reading failed', { result: r.result, error: r.error, okInWindow: e.okInWindow, windowSize: e.windowSize });
+        else if (o.logDelta === 0 || moved) {
+          lastLogged = e.level;
+          logger.info('reading', { chargeSeconds: r.chargeSeconds, lightLevel: e.level, lux: e.lux });
+        }
+      })
+      .catch((err: unknown) => {
+        if (!lifecycle.stopping) logger.error('reading crashed', { error: err });
+      })
+      .finally(() => (busy = false));
+  });
+  lifecycle.onShutdown(() => schedule.stop(), 'stop readings');
+  await new Promise<void>((resolve) => lifecycle.signal.addEventListener('abort', () => resolve(), { once: true }));
+  // The lifecycle exits the process once cleanup has run; keep main pending until then.
+  await new Promise<never>(() => undefined);
+  return 0;
+}
