@@ -3,13 +3,13 @@ import {
   estimateLight,
   measureCharge,
   MockDriver,
-  periodic,
+  RC_FAULTS,
   RcPhotoresistorCircuit,
   realClock,
-  ReadingWindow,
-  runSchedule,
+  runLightSampler,
   SettableLight,
   type ChargeReading,
+  type LightEstimate,
   type RcCalibration,
   type RcFault,
 } from '@gpio-fleet/gpio';
@@ -64,8 +64,8 @@ function mockRoutes(light: SettableLight, circuit: RcPhotoresistorCircuit): Reco
     },
     'PUT /mock/fault': (_q, res, body) => {
       const fault = body.trim() as RcFault;
-      if (!['none', 'disconnected', 'stuck-low', 'stuck-high'].includes(fault)) {
-        return reply(res, 400, { error: `unknown fault "${body.trim()}"; accepted: none | disconnected | stuck-low | stuck-high` });
+      if (!RC_FAULTS.includes(fault)) {
+        return reply(res, 400, { error: `unknown fault "${body.trim()}"; accepted: ${RC_FAULTS.join(' | ')}` });
       }
       circuit.setFault(fault, realClock.now());
       reply(res, 200, state());
@@ -75,6 +75,9 @@ function mockRoutes(light: SettableLight, circuit: RcPhotoresistorCircuit): Reco
 
 export async function main({ values: o }: ParseResult<typeof options>): Promise<number> {
   const logger = createLogger({ level: o.logLevel, base: { app: 'light-sensor', ...(process.env.NODE_NAME ? { node: process.env.NODE_NAME } : {}) } });
+  // Signals are handled from the first moment: a SIGTERM during start-up still releases
+  // whatever has been claimed and exits cleanly.
+  const lifecycle = createLifecycle({ logger });
   const calibration: RcCalibration = {
     r10: o.r10,
     gamma: o.gamma,
@@ -94,13 +97,14 @@ export async function main({ values: o }: ParseResult<typeof options>): Promise<
     mock: () => (mock = buildMock(o, light)).driver,
   });
   const { factory } = selection;
+  lifecycle.onShutdown(() => factory.close(), 'release GPIO');
   if (mock) logger.info('mock light', { light: light.description, fault: o.mockFault });
   const line = await factory.openOutput(o.pin, 'light-sensor', 0);
-  const readOptions = { discharge: o.discharge, timeout: o.timeout, pull: o.pull };
+  const sampler = { discharge: o.discharge, timeout: o.timeout, pull: o.pull, chargeTimeLimit: o.chargeTimeLimit, calibration, interval: o.interval, queueLen: o.queueLen };
 
   if (o.once) {
-    const r = await measureCharge(line, factory.ticks, realClock, readOptions);
-    const e = estimateLight([r], { chargeTimeLimit: o.chargeTimeLimit, calibration });
+    const r = await measureCharge(line, factory.ticks, realClock, sampler, lifecycle.signal);
+    const e = estimateLight([r], sampler);
     process.stdout.write(
       `${JSON.stringify({
         pin: o.pin.id,
@@ -112,12 +116,10 @@ export async function main({ values: o }: ParseResult<typeof options>): Promise<
         ...(r.error ? { error: r.error } : {}),
       })}\n`,
     );
-    await factory.close();
-    return r.result === 'ok' ? 0 : 1;
+    await lifecycle.shutdown('single reading done', r.result === 'ok' ? 0 : 1);
+    return await new Promise<never>(() => undefined);
   }
 
-  const lifecycle = createLifecycle({ logger });
-  lifecycle.onShutdown(() => factory.close(), 'release GPIO');
   const registry = createRegistry({ nodeName: process.env.NODE_NAME });
   announceBackend(registry, selection, [o.pin]);
   const metrics = createSensorMetrics(registry);
@@ -132,36 +134,36 @@ export async function main({ values: o }: ParseResult<typeof options>): Promise<
   lifecycle.onShutdown(() => server.close(), 'stop HTTP server');
   logger.info('serving metrics', { url: `${server.url}/metrics`, host: o.host, port: server.port });
 
-  const window = new ReadingWindow(o.queueLen);
-  let busy = false;
   let lastLogged: number | undefined;
-  const schedule = runSchedule(realClock, realClock.now(), periodic(o.interval), () => {
-    if (busy) {
-      logger.warn('skipping a reading: the previous one is still running (interval shorter than discharge + charge)');
-      return;
-    }
-    busy = true;
-    measureCharge(line, factory.ticks, realClock, readOptions, lifecycle.signal)
-      .then((r: ChargeReading) => {
-        window.push(r);
-        const e = estimateLight(window.readings, { chargeTimeLimit: o.chargeTimeLimit, calibration });
+  const sampling = runLightSampler(
+    line,
+    factory.ticks,
+    realClock,
+    sampler,
+    {
+      onReading: (r: ChargeReading, e: LightEstimate) => {
         metrics.record(r, e, Date.now() / 1000);
         if (r.result === 'ok') ready = true;
+        if (r.result !== 'ok') {
+          logger.warn('reading failed', { result: r.result, error: r.error, okInWindow: e.okInWindow, windowSize: e.windowSize });
+          return;
+        }
         const moved = lastLogged === undefined || !Number.isFinite(e.level) || Math.abs(e.level - lastLogged) > o.logDelta;
-        if (r.result !== 'ok') logger.warn('reading failed', { result: r.result, error: r.error, okInWindow: e.okInWindow, windowSize: e.windowSize });
-        else if (o.logDelta === 0 || moved) {
+        if (o.logDelta === 0 || moved) {
           lastLogged = e.level;
           logger.info('reading', { chargeSeconds: r.chargeSeconds, lightLevel: e.level, lux: e.lux });
         }
-      })
-      .catch((err: unknown) => {
-        if (!lifecycle.stopping) logger.error('reading crashed', { error: err });
-      })
-      .finally(() => (busy = false));
-  });
-  lifecycle.onShutdown(() => schedule.stop(), 'stop readings');
-  await new Promise<void>((resolve) => lifecycle.signal.addEventListener('abort', () => resolve(), { once: true }));
+      },
+      onSkipped: () => logger.warn('skipping a reading: the previous one is still running (interval shorter than discharge + charge)'),
+      onFailure: (err) => {
+        // The backend itself failed (not a timeout): exit so the orchestrator restarts us.
+        logger.error('GPIO failure while reading', { error: err });
+        void lifecycle.shutdown('GPIO failure', 1);
+      },
+    },
+    lifecycle.signal,
+  );
+  lifecycle.onShutdown(() => sampling.stop(), 'stop readings');
   // The lifecycle exits the process once cleanup has run; keep main pending until then.
-  await new Promise<never>(() => undefined);
-  return 0;
+  return await new Promise<never>(() => undefined);
 }

@@ -10,6 +10,7 @@ import {
   UsageError,
   type Logger,
   type ParseResult,
+  type Route,
 } from '@gpio-fleet/service';
 import { createLightMetrics } from './metrics.js';
 import type { options } from './options.js';
@@ -25,6 +26,27 @@ function checkDistinct(pins: Record<Lamp, Pin>): void {
       }
     }
   }
+}
+
+/**
+ * Mock only: `PUT /mock/fault` with `write-failure:<lamp>` makes writes to that lamp's pin
+ * fail (as a broken GPIO would), `none` heals every pin. For fault drills and tests.
+ */
+function mockRoutes(driver: MockDriver, pins: Record<Lamp, Pin>): Record<string, Route> {
+  return {
+    'PUT /mock/fault': (_q, res, body) => {
+      const text = body.trim();
+      const m = /^write-failure:(red|amber|green)$/.exec(text);
+      if (text !== 'none' && !m) {
+        res.writeHead(400, { 'content-type': 'text/plain' });
+        res.end(`unknown fault "${text}"; accepted: none | write-failure:<red|amber|green>\n`);
+        return;
+      }
+      for (const lamp of LAMPS) driver.failWrites(pins[lamp].id, m?.[1] === lamp);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`${text}\n`);
+    },
+  };
 }
 
 /** Switch every lamp off, logging (not throwing) failures: used on every way out. */
@@ -45,19 +67,22 @@ export async function main({ values: o }: ParseResult<typeof options>): Promise<
   const pins: Record<Lamp, Pin> = { red: o.red, amber: o.amber, green: o.green };
   checkDistinct(pins);
   const logger = createLogger({ level: o.logLevel, base: { app: 'traffic-light', ...(process.env.NODE_NAME ? { node: process.env.NODE_NAME } : {}) } });
+  // Signals are handled from the first moment: a SIGTERM during start-up still switches off
+  // and releases whatever has been claimed.
+  const lifecycle = createLifecycle({ logger });
+  let mock: MockDriver | undefined;
   const selection = await startGpio({
     choice: o.gpio,
     chip: o.gpioChip,
     logger,
     pins,
     mock: () => {
-      const driver = new MockDriver(realClock);
-      for (const lamp of LAMPS) driver.attach(pins[lamp].id, new LedCircuit(lamp));
-      return driver;
+      mock = new MockDriver(realClock);
+      for (const lamp of LAMPS) mock.attach(pins[lamp].id, new LedCircuit(lamp));
+      return mock;
     },
   });
   const { factory } = selection;
-  const lifecycle = createLifecycle({ logger });
   lifecycle.onShutdown(() => factory.close(), 'release GPIO');
 
   // Start dark: every output is claimed driving LOW.
@@ -70,7 +95,13 @@ export async function main({ values: o }: ParseResult<typeof options>): Promise<
   const metrics = createLightMetrics(registry, o.phases);
   lifecycle.onShutdown(() => void allOff(lights, logger, metrics), 'switch lamps off');
   let ready = false;
-  const server = await startServiceServer({ host: o.host, port: o.port, registry, ready: () => ready && !lifecycle.stopping });
+  const server = await startServiceServer({
+    host: o.host,
+    port: o.port,
+    registry,
+    ready: () => ready && !lifecycle.stopping,
+    routes: mock ? mockRoutes(mock, pins) : {},
+  });
   lifecycle.onShutdown(() => server.close(), 'stop HTTP server');
   logger.info('serving metrics', { url: `${server.url}/metrics`, host: o.host, port: server.port });
 

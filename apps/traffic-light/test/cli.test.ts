@@ -49,7 +49,8 @@ describe('traffic-light --cycles 1 on the mock (the original sequence)', () => {
     // Boundaries anchored to the start: 0, 3, 4, 9 s (log times have ms resolution).
     const times = phases.map((p) => Date.parse(String(p.time)));
     expect(times.map((t) => Math.round((t - times[0]!) / 100) / 10)).toEqual([0, 3, 4, 9]);
-    expect(records.at(-1)).toMatchObject({ msg: 'all lamps off' });
+    expect(records.slice(-2).map((x) => x.msg)).toEqual(['all lamps off', 'stopped']);
+    expect(records.at(-1)?.steps).toEqual(expect.arrayContaining(['switch lamps off', 'release GPIO']));
   }, 30_000);
 });
 
@@ -123,7 +124,8 @@ describe('traffic-light service on the mock', () => {
       expect(Date.now() - t0).toBeLessThan(1000);
       expect(code).toBe(0);
       const msgs = logRecords(proc).map((r) => r.msg);
-      expect(msgs.slice(-2)).toEqual(['shutting down', 'all lamps off']);
+      expect(msgs.slice(-3)).toEqual(['shutting down', 'all lamps off', 'stopped']);
+      expect(logRecords(proc).at(-1)?.steps).toEqual(expect.arrayContaining(['switch lamps off', 'release GPIO']));
     } finally {
       await proc.stop();
     }

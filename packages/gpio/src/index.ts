@@ -20,4 +20,5 @@ export * from './mock/light.js';
 export * from './mock/mock-driver.js';
 export * from './mock/random.js';
 export * from './devices/rc-light-sensor.js';
+export * from './devices/light-sampler.js';
 export * from './devices/traffic-lights.js';

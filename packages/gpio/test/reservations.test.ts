@@ -48,3 +48,20 @@ describe('pin reservations', () => {
     expect(factory.claimed()).toEqual([]);
   });
 });
+
+describe('mock history', () => {
+  it('keeps only the most recent entries, so a mock can run for weeks', async () => {
+    const { LedCircuit, MockDriver, PinFactory, VirtualClock } = await import('../src/index.js');
+    const clock = new VirtualClock();
+    const driver = new MockDriver(clock, 100);
+    const led = driver.attach('BCM17', new LedCircuit('led', 100));
+    const line = await new PinFactory(driver).openOutput('BCM17', 't');
+    for (let i = 0; i < 1000; i++) {
+      await clock.advance(1);
+      line.write((i % 2) as 0 | 1);
+    }
+    expect(led.history.length).toBeLessThanOrEqual(113);
+    expect(led.history.at(-1)).toEqual({ t: 1000, on: true });
+    expect(driver.history('BCM17').length).toBeLessThanOrEqual(113);
+  });
+});

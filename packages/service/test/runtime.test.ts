@@ -83,6 +83,7 @@ describe('lifecycle', () => {
     expect(order).toEqual(['lamps off start', 'lamps off end', 'release pins']);
     expect(exitCode).toBe(0);
     expect(lines.some((l) => l.includes('shutdown already in progress'))).toBe(true);
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ msg: 'stopped', steps: ['lamps', 'pins'], exitCode: 0 });
   });
 
   it('a failing cleanup step is logged and turns exit 0 into 1', async () => {

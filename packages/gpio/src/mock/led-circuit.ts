@@ -2,6 +2,7 @@
 // Records every change with its time, like gpiozero's MockPin history.
 import type { Level, LineConfig } from '../backend/types.js';
 import type { Circuit } from './circuit.js';
+import { DEFAULT_HISTORY_LIMIT, pushBounded } from './history.js';
 
 export interface LedChange {
   t: number;
@@ -12,7 +13,11 @@ export class LedCircuit implements Circuit {
   readonly history: LedChange[] = [];
   private lit = false;
 
-  constructor(readonly label = 'led') {}
+  /** `historyLimit`: how many recent changes to keep. */
+  constructor(
+    readonly label = 'led',
+    private readonly historyLimit = DEFAULT_HISTORY_LIMIT,
+  ) {}
 
   get on(): boolean {
     return this.lit;
@@ -20,7 +25,7 @@ export class LedCircuit implements Circuit {
 
   drive(config: LineConfig, t: number): void {
     const lit = config.direction === 'output' && config.level === 1;
-    if (lit !== this.lit || this.history.length === 0) this.history.push({ t, on: lit });
+    if (lit !== this.lit || this.history.length === 0) pushBounded(this.history, { t, on: lit }, this.historyLimit);
     this.lit = lit;
   }
 

@@ -6,6 +6,7 @@ import { ClosedError, HardwareError } from '../errors.js';
 import { parsePin } from '../pins/parse.js';
 import type { DriverLine, EdgeEvent, Level, LineConfig, LineDriver } from '../backend/types.js';
 import { OpenCircuit, type Circuit } from './circuit.js';
+import { DEFAULT_HISTORY_LIMIT, pushBounded } from './history.js';
 
 export interface PinStateChange {
   t: number;
@@ -74,7 +75,7 @@ class MockLine implements DriverLine {
 
   private apply(config: LineConfig): number {
     const t = this.driver.clock.now();
-    this.history.push({ t, config });
+    pushBounded(this.history, { t, config }, this.driver.historyLimit);
     this.circuit.drive(config, t);
     this.plan();
     return toTick(t);
@@ -111,7 +112,11 @@ export class MockDriver implements LineDriver {
   private readonly failing = new Set<number>();
   private closed = false;
 
-  constructor(readonly clock: Clock) {
+  /** `historyLimit`: how many recent configuration changes each pin keeps. */
+  constructor(
+    readonly clock: Clock,
+    readonly historyLimit = DEFAULT_HISTORY_LIMIT,
+  ) {
     this.ticks = { unitSeconds: 1e-9, modulus: NS_MODULUS, now: () => toTick(clock.now()) };
   }
 

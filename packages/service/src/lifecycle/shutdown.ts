@@ -47,17 +47,21 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
     deadline.unref();
     running = (async () => {
       let failed = false;
+      const done: string[] = [];
       for (const { hook, name } of [...hooks].reverse()) {
         try {
           await hook();
+          done.push(name);
         } catch (err) {
           failed = true;
           logger.error('cleanup step failed', { step: name, error: err });
         }
       }
       clearTimeout(deadline);
+      const exitCode = failed && code === 0 ? 1 : code;
+      logger.info('stopped', { steps: done, exitCode });
       dispose();
-      exit(failed && code === 0 ? 1 : code);
+      exit(exitCode);
     })();
     return running;
   };

@@ -1,0 +1,63 @@
+// Faults and signals at awkward moments, against the built traffic-light on the mock.
+import { describe, expect, it } from 'vitest';
+import { appCli, describeBadInput, logRecords, start, startApp, waitFor } from '@gpio-fleet/test-tools';
+import { options } from '../src/options.js';
+
+describeBadInput('traffic-light', options, { freeText: ['host', 'gpio-chip'], baseArgs: [], baseEnv: { GPIO_BACKEND: 'mock', METRICS_PORT: '0', TRAFFIC_LIGHT_CYCLES: '1', TRAFFIC_LIGHT_PHASES: 'red:10ms' } });
+
+describe('faults through the mock', () => {
+  it('a lamp write failure: tries every lamp off, logs, exits 1 for the orchestrator to restart', async () => {
+    const { proc, url } = await startApp('traffic-light', ['--gpio', 'mock', '--phases', 'red:300ms,green:300ms']);
+    await waitFor('the first phase', () => (logRecords(proc).some((r) => r.msg === 'phase') ? true : undefined));
+    expect((await fetch(`${url}/mock/fault`, { method: 'PUT', body: 'write-failure:amber' })).status).toBe(200);
+    const { code } = await proc.exited;
+    expect(code).toBe(1);
+    const logs = logRecords(proc);
+    const failed = logs.findIndex((r) => r.msg === 'lamp write failed; switching everything off and exiting');
+    expect(failed).toBeGreaterThan(-1);
+    // The amber pin cannot be written, so switching off is reported as incomplete, not faked.
+    expect(logs.slice(failed).some((r) => r.msg === 'could not switch every lamp off')).toBe(true);
+    expect(logs.at(-1)).toMatchObject({ msg: 'stopped', exitCode: 1 });
+    expect(logs.at(-1)?.steps).toContain('release GPIO');
+  });
+
+  it('rejects unknown mock faults', async () => {
+    const { proc, url } = await startApp('traffic-light', ['--gpio', 'mock']);
+    try {
+      const res = await fetch(`${url}/mock/fault`, { method: 'PUT', body: 'meltdown' });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain('write-failure:<red|amber|green>');
+    } finally {
+      await proc.stop();
+    }
+  });
+});
+
+describe('signals at awkward moments', () => {
+  it('SIGTERM during start-up: exits 0 within 1 s with lamps off', async () => {
+    const p = start(process.execPath, [appCli('traffic-light'), '--gpio', 'mock', '--port', '0']);
+    await waitFor('the backend to be chosen', () => (logRecords(p).some((r) => r.msg === 'GPIO backend selected') ? true : undefined), 5000, 5);
+    const t0 = Date.now();
+    p.child.kill('SIGTERM');
+    const { code, signal } = await p.exited;
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(signal).toBeNull();
+    expect(code).toBe(0);
+    expect(logRecords(p).at(-1)).toMatchObject({ msg: 'stopped', exitCode: 0 });
+  });
+
+  it('SIGTERM right at a phase boundary still ends dark with pins released', async () => {
+    const { proc } = await startApp('traffic-light', ['--gpio', 'mock', '--phases', 'red:50ms,green:50ms']);
+    await waitFor('a few phases', () => (logRecords(proc).filter((r) => r.msg === 'phase').length >= 4 ? true : undefined));
+    const t0 = Date.now();
+    proc.child.kill('SIGTERM');
+    const { code } = await proc.exited;
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(code).toBe(0);
+    const logs = logRecords(proc);
+    const stop = logs.findIndex((r) => r.msg === 'shutting down');
+    expect(logs.slice(stop + 1).some((r) => r.msg === 'phase')).toBe(false); // nothing lit after the signal
+    expect(logs.slice(stop).map((r) => r.msg)).toContain('all lamps off');
+    expect(logs.at(-1)?.steps).toEqual(expect.arrayContaining(['stop sequence', 'switch lamps off', 'release GPIO']));
+  });
+});
