@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// `npm run build:charts`: package the app charts with helm into dist/charts/*.tgz and write the
+// chart repository index (dist/charts/index.yaml), after checking that the vendored library
+// copies and the README values tables are current.
+//
+//   node tests/charts/scripts/build-charts.mjs [--out DIR] [--url URL]
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureHelm } from './helm.mjs';
+import { appCharts, chartsDir, vendorDiff } from './vendor-common.mjs';
+import { syncChart } from './values-docs.mjs';
+
+/**
+ * @param {{ out?: string, url?: string, log?: (m: string) => void }} [options]
+ * @returns {{ out: string, packages: string[] }}
+ */
+export function buildCharts(options = {}) {
+  const log = options.log ?? ((m) => console.log(m));
+  const out = resolve(options.out ?? fileURLToPath(new URL('../../../dist/charts/', import.meta.url)));
+  for (const app of appCharts) {
+    const diff = vendorDiff(app);
+    if (diff.length > 0) throw new Error(`charts/${app}: vendored library is stale (${diff.join('; ')}); run node tests/charts/scripts/vendor-common.mjs --write`);
+    const docs = syncChart(join(chartsDir, app));
+    if (docs.errors.length > 0 || docs.stale) throw new Error(`charts/${app}: README values table is stale or values.yaml undocumented; run node tests/charts/scripts/values-docs.mjs --write`);
+  }
+  const helm = ensureHelm();
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const run = (args) => {
+    const res = spawnSync(helm, args, { encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`helm ${args.join(' ')} failed:\n${res.stderr}${res.stdout}`);
+    return res.stdout.trim();
+  };
+  const packages = [];
+  for (const app of appCharts) {
+    run(['lint', '--strict', join(chartsDir, app)]);
+    const said = run(['package', join(chartsDir, app), '--destination', out]);
+    const path = said.replace(/^.*saved it to: /s, '').trim();
+    packages.push(path);
+    log(`packaged ${path}`);
+  }
+  run(['repo', 'index', out, ...(options.url ? ['--url', options.url] : [])]);
+  log(`wrote ${join(out, 'index.yaml')}`);
+  return { out, packages };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const opt = (name) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  try {
+    buildCharts({ out: opt('--out'), url: opt('--url') });
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  }
+}
