@@ -192,3 +192,32 @@ describe('estimateLight (median window)', () => {
     expect(stale.okInWindow).toBe(2);
   });
 });
+
+describe('a stalled process (slow CPU, emulation)', () => {
+  it('still gets the rising edge, stamped when it happened, even if planning runs after it', async () => {
+    const { RcPhotoresistorCircuit, MockDriver, PinFactory, SettableLight, constantLight } = await import('../src/index.js');
+    // A clock whose "now" jumps 5 ms on every read after the switch: longer than the 1.99 ms charge.
+    let t = 100;
+    let stall = false;
+    const timers: { at: number; fn: () => void }[] = [];
+    const clock = {
+      now: () => (stall ? (t += 0.005) : t),
+      setTimer: (fn: () => void, d: number) => {
+        timers.push({ at: t + d, fn });
+        return { cancel: () => timers.splice(timers.findIndex((x) => x.fn === fn), 1) };
+      },
+    };
+    const driver = new MockDriver(clock);
+    driver.attach('BOARD7', new RcPhotoresistorCircuit({ light: new SettableLight(constantLight(100)), origin: 0, timestampJitter: 0, thresholdNoise: 0 }));
+    const line = await new PinFactory(driver).openOutput('BOARD7', 'test');
+    const ticks: number[] = [];
+    line.onEdge((e) => ticks.push(e.tick));
+    stall = true;
+    const start = line.setInput({ edge: 'rising' });
+    stall = false;
+    expect(timers).toHaveLength(1);
+    timers[0]!.fn();
+    expect(ticks).toHaveLength(1);
+    expect((ticks[0]! - start) / 1e9).toBeCloseTo(1.99e-3, 5);
+  });
+});

@@ -77,16 +77,21 @@ class MockLine implements DriverLine {
     const t = this.driver.clock.now();
     pushBounded(this.history, { t, config }, this.driver.historyLimit);
     this.circuit.drive(config, t);
-    this.plan();
+    this.plan(t);
     return toTick(t);
   }
 
-  /** Schedule the next edge the circuit predicts, if this input watches for it. */
-  private plan(): void {
+  /**
+   * Schedule the next edge the circuit predicts after `from`, if this input watches for it.
+   * Planning from the instant of the change (not a later "now") matters: if the process
+   * stalls past a short charge time, the edge is still found and stamped when it happened,
+   * as the kernel would, instead of being lost.
+   */
+  private plan(from = this.driver.clock.now()): void {
     this.timer?.cancel();
     this.timer = undefined;
     if (this.released || this.config.direction !== 'input' || this.config.edge === 'none') return;
-    const next = this.circuit.nextTransition(this.driver.clock.now());
+    const next = this.circuit.nextTransition(from);
     if (!next) return;
     const edge = next.level === 1 ? 'rising' : 'falling';
     const wanted = this.config.edge === 'both' || this.config.edge === edge;
