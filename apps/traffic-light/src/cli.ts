@@ -4,7 +4,8 @@ import { main } from './main.js';
 import { options } from './options.js';
 import { VERSION } from './version.js';
 
-await runCli(
+// Not awaited at the top level: the standalone executables run this as CommonJS.
+void runCli(
   {
     name: 'traffic-light',
     version: VERSION,

@@ -1,5 +1,5 @@
 // Wiring only: options -> backend -> lamps and sequence -> metrics, logs and shutdown.
-import { LAMPS, LedCircuit, MockDriver, realClock, runSequence, TrafficLights, type Lamp, type Pin } from '@gpio-fleet/gpio';
+import { LAMPS, LedCircuit, MockDriver, realClock, runSequence, sleep, TrafficLights, type Lamp, type Phase, type Pin } from '@gpio-fleet/gpio';
 import {
   announceBackend,
   createLifecycle,
@@ -8,6 +8,7 @@ import {
   startGpio,
   startServiceServer,
   UsageError,
+  type Lifecycle,
   type Logger,
   type ParseResult,
   type Route,
@@ -63,6 +64,31 @@ function allOff(lights: TrafficLights, logger: Logger, metrics: { lamps(l: Lamp[
   }
 }
 
+/** --once: light the first phase for its duration, report it as one JSON line, go dark. */
+async function lampCheck(
+  lights: TrafficLights,
+  first: Phase,
+  ctx: { backend: string; pins: Record<Lamp, Pin>; lifecycle: Lifecycle; logger: Logger },
+): Promise<number> {
+  ctx.lifecycle.onShutdown(() => void allOff(lights, ctx.logger, { lamps: () => undefined, phase: () => undefined }), 'switch lamps off');
+  lights.show(first.lamps);
+  ctx.logger.info('phase', { phase: first.name, lamps: first.lamps, seconds: first.seconds });
+  await sleep(realClock, first.seconds, ctx.lifecycle.signal).catch(() => undefined);
+  const lit = lights.lit();
+  process.stdout.write(
+    `${JSON.stringify({
+      backend: ctx.backend,
+      phase: first.name,
+      lamps: first.lamps,
+      seconds: first.seconds,
+      pins: Object.fromEntries(LAMPS.map((l) => [l, ctx.pins[l].id])),
+      litAtEnd: lit,
+    })}\n`,
+  );
+  await ctx.lifecycle.shutdown('lamp check done', 0);
+  return await new Promise<never>(() => undefined);
+}
+
 export async function main({ values: o }: ParseResult<typeof options>): Promise<number> {
   const pins: Record<Lamp, Pin> = { red: o.red, amber: o.amber, green: o.green };
   checkDistinct(pins);
@@ -89,6 +115,8 @@ export async function main({ values: o }: ParseResult<typeof options>): Promise<
   const lines = {} as Record<Lamp, Awaited<ReturnType<typeof factory.openOutput>>>;
   for (const lamp of LAMPS) lines[lamp] = await factory.openOutput(pins[lamp], `traffic-light:${lamp}`, 0);
   const lights = new TrafficLights(lines);
+
+  if (o.once) return lampCheck(lights, o.phases[0]!, { backend: factory.name, pins, lifecycle, logger });
 
   const registry = createRegistry({ nodeName: process.env.NODE_NAME });
   announceBackend(registry, selection, LAMPS.map((l) => pins[l]));

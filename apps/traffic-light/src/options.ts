@@ -29,6 +29,7 @@ export const options = {
     group: 'Sequence',
     description: 'The cycle of phases, repeated; boundaries are anchored to the start so timing never drifts.',
   }),
+  once: opt.switch({ flag: 'once', group: 'Sequence', description: 'Lamp check: show the first phase for its duration, print one JSON line on stdout, switch everything off and exit 0.' }),
   cycles: opt.number({ flag: 'cycles', env: 'TRAFFIC_LIGHT_CYCLES', default: '0', integer: true, min: 0, group: 'Sequence', description: 'Run this many cycles, switch all lamps off and exit 0 (0 runs until stopped).' }),
   ...commonOptions({ port: 9111 }),
 };

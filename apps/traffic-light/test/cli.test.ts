@@ -54,6 +54,27 @@ describe('traffic-light --cycles 1 on the mock (the original sequence)', () => {
   }, 30_000);
 });
 
+describe('traffic-light --once (lamp check)', () => {
+  it('shows the first phase for its duration, prints one JSON line, ends dark', () => {
+    const t0 = Date.now();
+    const r = run(['--gpio', 'mock', '--once', '--phases', 'red+amber:300ms,green:5s']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toEqual({
+      backend: 'mock',
+      phase: 'red_amber',
+      lamps: ['red', 'amber'],
+      seconds: 0.3,
+      pins: { red: 'BCM9', amber: 'BCM10', green: 'BCM11' },
+      litAtEnd: ['red', 'amber'],
+    });
+    const records = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.slice(-2).map((x) => x.msg)).toEqual(['all lamps off', 'stopped']);
+  });
+});
+
 describe('traffic-light command line', () => {
   it('--version and --help', () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
