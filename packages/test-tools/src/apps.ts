@@ -1,4 +1,5 @@
 // Running our own built apps the way a user does, and reading what they print.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,3 +44,13 @@ export function readmeBlock(name: string): string {
 }
 
 export const readme = (): string => readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+
+/**
+ * Build the standalone executables for `arches` with the release tooling (cached, so a
+ * second call takes seconds). Suites that test "our executables" call this in their setup,
+ * so they never silently test something else.
+ */
+export function ensureExecutables(arches: readonly ('x64' | 'arm64' | 'armv7')[]): void {
+  const r = spawnSync('npm', ['run', '--silent', 'build:binaries', '--', '--arch', arches.join(',')], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`npm run build:binaries -- --arch ${arches.join(',')} failed with exit ${r.status}`);
+}

@@ -34,10 +34,14 @@ export function ensureDebianPackages(packages: string[], options: { architecture
   if (!updated) {
     // One stale index (a mirror mid-sync) fails `update` as a whole while every other list
     // refreshed fine; carry on and let the install itself decide.
-    try {
-      apt(['update', '-q']);
-    } catch (err) {
-      process.stderr.write(`[test-tools] warning: ${(err as Error).message.split('\n')[0]} (continuing)\n`);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        apt(['update', '-q']);
+        break;
+      } catch (err) {
+        process.stderr.write(`[test-tools] warning: apt-get update attempt ${attempt} failed: ${(err as Error).message.split('\n')[0]}\n`);
+        if (attempt < 3) spawnSync('sleep', ['10']);
+      }
     }
     updated = true;
   }

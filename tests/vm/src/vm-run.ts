@@ -1,0 +1,155 @@
+// One VM run: kernel + modules (cached), an initramfs with busybox, the helper and our apps,
+// the scenarios in guest/init.sh, and the parsed RESULT lines back.
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parsePin } from '@gpio-fleet/gpio';
+import { writeCpio, type CpioEntry } from './cpio.js';
+import { appPayload, busyboxEntry, sharedLibraryEntries, simhelperEntry, vmDir, type AppPayload } from './guest-files.js';
+import { prepareKernel, vmCacheRoot, type KernelArtifacts } from './kernel.js';
+import { bootVm, chooseAccel, type Accel } from './qemu.js';
+import { parseResults, type VmResult } from './results.js';
+import type { Log } from './progress.js';
+
+export const ALL_SCENARIOS = [
+  'traffic-gpiochip',
+  'light-gpiochip',
+  'traffic-onoff',
+  'light-onoff',
+  'busy',
+  'permission',
+  'explicit-chip',
+] as const;
+
+/** Charge delays the helper plays, µs: 2 ms .. 200 ms, each twice. */
+export const DEFAULT_DELAYS_US = [2000, 5000, 10000, 20000, 50000, 100000, 200000].flatMap((d) => [d, d]);
+
+/**
+ * onoff: fewer and longer. Each run is slow (sysfs export), and onoff arms its edge watch
+ * after switching to input, so under emulation an edge 2 ms later can come before the watch.
+ */
+export const ONOFF_DELAYS_US = [20000, 50000, 200000];
+
+/** The apps' default pins, as line offsets on the header chip (BCM numbers). */
+export const PINS = {
+  sensor: parsePin('BOARD7').bcm,
+  lamps: [parsePin('WPI13').bcm, parsePin('WPI12').bcm, parsePin('WPI14').bcm] as const,
+};
+
+export const GPIO_GID = 997;
+export const PHASES = 'red:300ms,red+amber:300ms,green:300ms,amber:300ms';
+
+export interface VmRunOptions {
+  scenarios?: readonly string[];
+  delaysUs?: readonly number[];
+  accel?: Accel;
+  appMode?: 'auto' | 'bundle';
+  timeoutMs?: number;
+  log: Log;
+}
+
+export interface VmRun {
+  results: VmResult[];
+  console: string;
+  kernel: KernelArtifacts;
+  app: Pick<AppPayload, 'mode' | 'notes'>;
+  accel: Accel;
+  exitCode: number | null;
+  timedOut: boolean;
+  timings: { kernelSeconds: number; initramfsSeconds: number; initramfsBytes: number; qemuSeconds: number };
+  workDir: string;
+}
+
+function envFile(o: { modules: string[]; scenarios: readonly string[]; delaysUs: readonly number[]; appMode: string }): string {
+  const lines = {
+    MODULES: o.modules.join(' '),
+    SCENARIOS: o.scenarios.join(' '),
+    LAMP_OFFSETS: PINS.lamps.join(' '),
+    SENSOR_OFFSET: String(PINS.sensor),
+    PHASES,
+    DELAYS_US: o.delaysUs.join(' '),
+    DELAYS_US_ONOFF: ONOFF_DELAYS_US.join(' '),
+    DISCHARGE: '20ms',
+    GPIO_GID: String(GPIO_GID),
+    APP_MODE: o.appMode,
+  };
+  return Object.entries(lines)
+    .map(([k, v]) => `${k}='${v}'`)
+    .join('\n') + '\n';
+}
+
+function pruneRuns(dir: string, keep: number): void {
+  const runs = readdirSync(dir).sort((a, b) => Number(a.split('-')[0]) - Number(b.split('-')[0]));
+  for (const r of runs.slice(0, Math.max(0, runs.length - keep))) rmSync(join(dir, r), { recursive: true, force: true });
+}
+
+export async function runVm(options: VmRunOptions): Promise<VmRun> {
+  const { log } = options;
+  const scenarios = options.scenarios ?? ALL_SCENARIOS;
+  const delaysUs = options.delaysUs ?? DEFAULT_DELAYS_US;
+  const workDir = join(vmCacheRoot(), 'runs', `${Date.now()}-${process.pid}`);
+  mkdirSync(workDir, { recursive: true });
+
+  let t0 = Date.now();
+  const kernel = await prepareKernel(log);
+  const kernelSeconds = (Date.now() - t0) / 1000;
+
+  t0 = Date.now();
+  const app = await appPayload(log, options.appMode ?? 'auto');
+  for (const n of app.notes) log(`note: ${n}`);
+  const modules = kernel.modules.map((m) => m.split('/').pop()!);
+  const entries: CpioEntry[] = [
+    { kind: 'dir', path: 'dev' },
+    { kind: 'chardev', path: 'dev/console', major: 5, minor: 1 },
+    { kind: 'dir', path: 'proc' },
+    { kind: 'dir', path: 'sys' },
+    { kind: 'dir', path: 'tmp', mode: 0o1777 },
+    { kind: 'file', path: 'init', data: readFileSync(join(vmDir, 'guest', 'init.sh')), mode: 0o755 },
+    busyboxEntry(),
+    await simhelperEntry(log),
+    ...kernel.modules.map((m, i): CpioEntry => ({ kind: 'file', path: `lib/modules/${modules[i]}`, data: readFileSync(m) })),
+    { kind: 'file', path: 'etc/passwd', data: Buffer.from('root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/tmp:/bin/sh\n') },
+    { kind: 'file', path: 'etc/group', data: Buffer.from(`root:x:0:\ngpio:x:${GPIO_GID}:\napp:x:1000:\n`) },
+    { kind: 'file', path: 'etc/vm-test.env', data: Buffer.from(envFile({ modules, scenarios, delaysUs, appMode: app.mode })) },
+    ...app.entries,
+    ...(await sharedLibraryEntries(app.elfFiles)),
+  ];
+  const initrd = join(workDir, 'initramfs.cpio');
+  const initramfsBytes = await writeCpio(initrd, entries);
+  const initramfsSeconds = (Date.now() - t0) / 1000;
+  log(`initramfs ${(initramfsBytes / 2 ** 20).toFixed(0)} MiB written in ${initramfsSeconds.toFixed(1)} s`);
+
+  const accel = options.accel ?? chooseAccel();
+  // Room for the unpacked initramfs (apps are ~100 MiB each) plus the archive itself.
+  const memoryMb = Math.max(1024, Math.ceil((statSync(initrd).size * 2.5) / 2 ** 20) + 512);
+  const boot = await bootVm(
+    {
+      kernel: kernel.vmlinuz,
+      initrd,
+      append: 'console=ttyS0 quiet loglevel=3 panic=-1 rdinit=/init',
+      memoryMb,
+      accel,
+      resultsFile: join(workDir, 'results.log'),
+      consoleFile: join(workDir, 'console.log'),
+      timeoutMs: options.timeoutMs ?? (accel === 'kvm' ? 8 : 20) * 60_000,
+      onConsoleLine: (l) => {
+        if (l.startsWith('[vm-init')) log(l);
+      },
+    },
+    log,
+  );
+  // The archive is rebuilt every run; keep only the logs, and only of the last few runs.
+  rmSync(initrd, { force: true });
+  pruneRuns(join(vmCacheRoot(), 'runs'), 5);
+  log(`qemu exited (${boot.code}${boot.timedOut ? ', timed out' : ''}) after ${boot.seconds.toFixed(1)} s; logs in ${workDir}`);
+  return {
+    results: parseResults(boot.results),
+    console: boot.console,
+    kernel,
+    app: { mode: app.mode, notes: app.notes },
+    accel,
+    exitCode: boot.code,
+    timedOut: boot.timedOut,
+    timings: { kernelSeconds, initramfsSeconds, initramfsBytes, qemuSeconds: boot.seconds },
+    workDir,
+  };
+}
