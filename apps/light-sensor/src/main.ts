@@ -17,7 +17,7 @@ import {
   announceBackend,
   createLifecycle,
   createLogger,
-  createRegistry,
+  Exposition,
   startGpio,
   startServiceServer,
   type OptionValues,
@@ -120,14 +120,15 @@ export async function main({ values: o }: ParseResult<typeof options>): Promise<
     return await new Promise<never>(() => undefined);
   }
 
-  const registry = createRegistry({ nodeName: process.env.NODE_NAME });
+  const exposition = new Exposition({ nodeName: process.env.NODE_NAME });
+  const { registry } = exposition;
   announceBackend(registry, selection, [o.pin]);
   const metrics = createSensorMetrics(registry);
   let ready = false;
   const server = await startServiceServer({
     host: o.host,
     port: o.port,
-    registry,
+    metrics: exposition,
     ready: () => ready && !lifecycle.stopping,
     routes: mock ? mockRoutes(light, mock.circuit) : {},
   });

@@ -15,7 +15,8 @@ describe('faults through the mock', () => {
         const m = await httpText(`${url}/metrics`);
         return m && Number.isNaN(sampleValue(m, 'light_sensor_illuminance_lux')) ? m : undefined;
       });
-      expect(sampleValue(broken, 'light_sensor_readings_total', { result: 'timeout' })).toBeGreaterThanOrEqual(2);
+      // NaN once failures are half the window or more (one of two early on, two of three later).
+      expect(sampleValue(broken, 'light_sensor_readings_total', { result: 'timeout' })).toBeGreaterThanOrEqual(1);
       expect(Number.isNaN(sampleValue(broken, 'light_sensor_level')!)).toBe(true);
       const stamp = sampleValue(broken, 'light_sensor_last_reading_timestamp_seconds')!;
       await new Promise((r) => setTimeout(r, 400));
@@ -29,7 +30,7 @@ describe('faults through the mock', () => {
       // reconnection); the median converges once the window holds fresh readings.
       const healed = await waitFor('recovery to ~100 lux', async () => {
         const m = await httpText(`${url}/metrics`);
-        const lux = m && sampleValue(m, 'light_sensor_illuminance_lux');
+        const lux = m ? sampleValue(m, 'light_sensor_illuminance_lux') : undefined;
         return lux !== undefined && Math.abs(lux / 100 - 1) < 0.05 ? m : undefined;
       });
       expect(sampleValue(healed, 'light_sensor_last_reading_timestamp_seconds')).toBeGreaterThan(stamp);

@@ -24,7 +24,7 @@ describe('light-sensor soak: 7 simulated days at one reading per second', () => 
     const light = dayNightLight(DAY, 0.5, 10_000);
     driver.attach('BOARD7', new RcPhotoresistorCircuit({ light, origin: 0, seed: 7 }));
     const line = await factory.openOutput('BOARD7', 'light-sensor');
-    const registry = createRegistry({ nodeName: 'soak', processMetrics: false });
+    const registry = createRegistry({ nodeName: 'soak' });
     const metrics = createSensorMetrics(registry);
     const counts = { ok: 0, timeout: 0, error: 0 };
     // Error histogram in 0.1 % bins (a fixed size, so the test itself does not grow the heap).

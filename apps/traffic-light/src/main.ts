@@ -4,7 +4,7 @@ import {
   announceBackend,
   createLifecycle,
   createLogger,
-  createRegistry,
+  Exposition,
   startGpio,
   startServiceServer,
   UsageError,
@@ -118,7 +118,8 @@ export async function main({ values: o }: ParseResult<typeof options>): Promise<
 
   if (o.once) return lampCheck(lights, o.phases[0]!, { backend: factory.name, pins, lifecycle, logger });
 
-  const registry = createRegistry({ nodeName: process.env.NODE_NAME });
+  const exposition = new Exposition({ nodeName: process.env.NODE_NAME });
+  const { registry } = exposition;
   announceBackend(registry, selection, LAMPS.map((l) => pins[l]));
   const metrics = createLightMetrics(registry, o.phases);
   lifecycle.onShutdown(() => void allOff(lights, logger, metrics), 'switch lamps off');
@@ -126,7 +127,7 @@ export async function main({ values: o }: ParseResult<typeof options>): Promise<
   const server = await startServiceServer({
     host: o.host,
     port: o.port,
-    registry,
+    metrics: exposition,
     ready: () => ready && !lifecycle.stopping,
     routes: mock ? mockRoutes(mock, pins) : {},
   });

@@ -20,7 +20,7 @@ describe('traffic-light soak: 7 simulated days', () => {
       amber: await factory.openOutput(pins.amber, 'tl'),
       green: await factory.openOutput(pins.green, 'tl'),
     });
-    const registry = createRegistry({ processMetrics: false });
+    const registry = createRegistry();
     const metrics = createLightMetrics(registry, DEFAULT_PHASES);
     let expectedIndex = 0;
     let phases = 0;

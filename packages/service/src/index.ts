@@ -4,6 +4,7 @@ export * from './config/options.js';
 export * from './config/help.js';
 export * from './logging/logger.js';
 export * from './metrics/registry.js';
+export * from './metrics/exposition.js';
 export * from './http/server.js';
 export * from './lifecycle/shutdown.js';
 export * from './cli.js';

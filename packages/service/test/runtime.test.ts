@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Counter } from 'prom-client';
-import { createLifecycle, createLogger, createRegistry, logBuckets, registerBackendInfo, startServiceServer } from '../src/index.js';
+import { createLifecycle, createLogger, createRegistry, Exposition, logBuckets, registerBackendInfo, startServiceServer } from '../src/index.js';
 
 describe('logger', () => {
   it('writes one JSON object per line, with base fields, filtered by level', () => {
@@ -17,7 +17,7 @@ describe('logger', () => {
 
 describe('metrics registry', () => {
   it('labels every series with the node when NODE_NAME is known', async () => {
-    const r = createRegistry({ nodeName: 'pi-1', processMetrics: false });
+    const r = createRegistry({ nodeName: 'pi-1' });
     new Counter({ name: 'x_total', help: 'x', registers: [r] }).inc();
     registerBackendInfo(r, 'mock', ['BCM4']);
     const text = await r.metrics();
@@ -32,14 +32,34 @@ describe('metrics registry', () => {
   });
 });
 
+describe('exposition', () => {
+  it('renders our families fresh and the process families at most once per max age', async () => {
+    let t = 0;
+    const exp = new Exposition({ nodeName: 'pi-2', processMaxAgeMs: 1000, now: () => t });
+    const c = new Counter({ name: 'ours_total', help: 'x', registers: [exp.registry] });
+    const first = await exp.metrics();
+    expect(first).toContain('ours_total{node="pi-2"} 0');
+    expect(first).toMatch(/^process_cpu_user_seconds_total\{node="pi-2"\} /m);
+    const cpuLine = (text: string) => /^process_cpu_seconds_total\S* (\S+)/m.exec(text)?.[1];
+    for (let i = 0; i < 2e6; i++) Math.sqrt(i); // burn a little CPU
+    c.inc();
+    t = 500;
+    const cached = await exp.metrics();
+    expect(cached).toContain('ours_total{node="pi-2"} 1'); // ours: always fresh
+    expect(cpuLine(cached)).toBe(cpuLine(first)); // process: cached
+    t = 1500;
+    expect((await exp.metrics()).includes('process_cpu_seconds_total')).toBe(true);
+  });
+});
+
 describe('service HTTP server', () => {
   it('serves /metrics, /healthz and /readyz (503 until ready), and app routes', async () => {
-    const registry = createRegistry({ processMetrics: false });
+    const registry = createRegistry();
     let ready = false;
     const srv = await startServiceServer({
       host: '127.0.0.1',
       port: 0,
-      registry,
+      metrics: registry,
       ready: () => ready,
       routes: { 'PUT /echo': (_q, res, body) => void res.end(body.toUpperCase()) },
     });

@@ -4,3 +4,4 @@ export * from './prometheus.js';
 export * from './apps.js';
 export * from './bad-input.js';
 export * from './memory.js';
+export * from './load.js';

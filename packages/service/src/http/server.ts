@@ -2,14 +2,15 @@
 // /readyz for readiness, plus any routes the app adds (the mock's light control).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
+import type { MetricsSource } from '../metrics/exposition.js';
 
 export type Route = (req: IncomingMessage, res: ServerResponse, body: string) => void | Promise<void>;
 
 export interface ServiceServerOptions {
   host: string;
   port: number;
-  registry: Registry;
+  /** What /metrics serves (an Exposition, or any prom-client Registry). */
+  metrics: MetricsSource;
   /** Ready to receive traffic (e.g. after the first good reading). */
   ready: () => boolean;
   /** Extra routes by "METHOD /path". */
@@ -32,7 +33,7 @@ function send(res: ServerResponse, status: number, body: string, type = 'text/pl
 
 export async function startServiceServer(options: ServiceServerOptions): Promise<ServiceServer> {
   const routes: Record<string, Route> = {
-    'GET /metrics': async (_req, res) => send(res, 200, await options.registry.metrics(), options.registry.contentType),
+    'GET /metrics': async (_req, res) => send(res, 200, await options.metrics.metrics(), options.metrics.contentType),
     'GET /healthz': (_req, res) => send(res, 200, 'ok\n'),
     'GET /readyz': (_req, res) => (options.ready() ? send(res, 200, 'ready\n') : send(res, 503, 'not ready\n')),
     ...options.routes,

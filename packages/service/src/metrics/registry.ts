@@ -1,18 +1,16 @@
 // One registry per service. NODE_NAME (from the downward API) becomes a label on every
 // series, so a fleet-wide query can tell the Pis apart without relabelling.
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 
 export interface RegistryOptions {
   /** Value for the `node` label on every series; omitted when undefined. */
   nodeName?: string | undefined;
-  /** Also export process_* and nodejs_* families (on by default). */
-  processMetrics?: boolean;
 }
 
+/** A bare registry with the node label (tests and tools); services use Exposition. */
 export function createRegistry(options: RegistryOptions = {}): Registry {
   const registry = new Registry();
   if (options.nodeName) registry.setDefaultLabels({ node: options.nodeName });
-  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   return registry;
 }
 
