@@ -1,6 +1,7 @@
 // The onoff backend: GPIO through the kernel's deprecated sysfs interface (/sys/class/gpio),
 // using the npm onoff package (and its epoll addon) loaded only when this backend is chosen.
 // It maps BCM numbers to sysfs numbers via the header chip's base, which moved in kernel 6.6.
+import { ClaimedLines } from '../claimed-lines.js';
 import { closeSync, constants, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BackendUnavailableError, ClosedError } from '../../errors.js';
@@ -18,7 +19,7 @@ class OnoffDriver implements LineDriver {
   readonly name = 'onoff' as const;
   readonly simulated = false;
   readonly ticks: TickSource;
-  private readonly lines = new Set<OnoffLine>();
+  private readonly lines = new ClaimedLines<OnoffLine>();
   private closed = false;
 
   constructor(
@@ -36,25 +37,13 @@ class OnoffDriver implements LineDriver {
     if (config.direction === 'input') checkPull(config.pull, bcm);
     const number = sysfsNumber(this.chip, bcm);
     const line = new OnoffLine({ onoff: this.onoff, chip: this.chip, sysfsGpio: this.sysfsGpio, now: this.now }, bcm, number, config);
-    // Forget lines released through the PinFactory, so repeated claims do not accumulate.
-    for (const l of this.lines) if (l.isReleased) this.lines.delete(l);
-    this.lines.add(line);
-    return line;
+    return this.lines.add(line);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const errors: unknown[] = [];
-    for (const line of this.lines) {
-      try {
-        await line.release();
-      } catch (err) {
-        errors.push(err);
-      }
-    }
-    this.lines.clear();
-    if (errors.length > 0) throw new AggregateError(errors, 'onoff backend: errors while releasing lines');
+    await this.lines.releaseAll('onoff');
   }
 }
 

@@ -1,6 +1,7 @@
 // The pigpio backend: BCM GPIO through the pigpio C library (/dev/mem + DMA sampling), with
 // edges timestamped by pigpio's own µs tick. The npm package is loaded only when this backend
 // is chosen, after checks that turn the usual failures into one actionable message.
+import { ClaimedLines } from '../claimed-lines.js';
 import { BackendUnavailableError, ClosedError, HardwareError } from '../../errors.js';
 import type { TickSource } from '../../clock/ticks.js';
 import type { DriverLine, LineConfig, LineDriver } from '../../backend/types.js';
@@ -29,7 +30,7 @@ class PigpioDriver implements LineDriver {
   readonly name = 'pigpio' as const;
   readonly simulated = false;
   readonly ticks: TickSource;
-  private readonly lines = new Set<PigpioLine>();
+  private readonly lines = new ClaimedLines<PigpioLine>();
   private closed = false;
 
   constructor(private readonly pigpio: PigpioModule) {
@@ -45,30 +46,22 @@ class PigpioDriver implements LineDriver {
       throw new HardwareError(`pigpio: edge detection needs GPIO0-${MAX_ALERT_GPIO}; GPIO${bcm} has no alerts`);
     }
     const line = new PigpioLine(this.pigpio, bcm, config);
-    // Forget lines released through the PinFactory, so repeated claims do not accumulate.
-    for (const l of this.lines) if (l.isReleased) this.lines.delete(l);
-    this.lines.add(line);
-    return line;
+    return this.lines.add(line);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const errors: unknown[] = [];
-    for (const line of this.lines) {
+    try {
+      await this.lines.releaseAll('pigpio');
+    } finally {
+      // The library is shut down even when a line could not be released.
       try {
-        await line.release();
-      } catch (err) {
-        errors.push(err);
+        this.pigpio.terminate();
+      } finally {
+        running.delete(this.pigpio);
       }
     }
-    this.lines.clear();
-    try {
-      this.pigpio.terminate();
-    } finally {
-      running.delete(this.pigpio);
-    }
-    if (errors.length > 0) throw new AggregateError(errors, 'pigpio backend: errors while releasing lines');
   }
 }
 
