@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// `npm run cluster:up` / `npm run cluster:down`: the tests' control plane, by hand.
+//   gpio-fleet-cluster up     build (first time) and start it, register the fake fleet, print KUBECONFIG
+//   gpio-fleet-cluster down   stop every process and remove the temporary directory
+//   gpio-fleet-cluster status print the state and whether the processes are alive
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureControlPlaneBinaries } from './binaries.js';
+import { alive, startControlPlane, stopControlPlane } from './control-plane.js';
+import { FLEET, registerNodes } from './fleet.js';
+import { clearState, readState, stateFile, writeState } from './state.js';
+
+const log = (m: string) => process.stderr.write(`[cluster] ${m}\n`);
+
+async function up(): Promise<number> {
+  const existing = readState();
+  if (existing && Object.values(existing.pids).every(alive)) {
+    log(`already running (state ${stateFile()})`);
+    process.stdout.write(`export KUBECONFIG=${existing.kubeconfig}\n`);
+    return 0;
+  }
+  if (existing) {
+    log('a previous control plane is partly dead; cleaning it up first');
+    await stopControlPlane(existing);
+    clearState();
+  }
+  const binaries = ensureControlPlaneBinaries(log);
+  const dir = mkdtempSync(join(tmpdir(), 'gpio-fleet-cluster-'));
+  const cp = await startControlPlane({ dir, binaries, log });
+  try {
+    await registerNodes(cp.kubeconfig, FLEET);
+  } catch (e) {
+    await cp.stop();
+    throw e;
+  }
+  writeState({ dir: cp.dir, server: cp.server, kubeconfig: cp.kubeconfig, caCert: cp.caCert, pids: cp.pids, startedAt: cp.startedAt });
+  log(`fake fleet registered: ${FLEET.map((n) => n.name).join(', ')}; logs in ${join(dir, 'logs')}`);
+  log('stop it with: npm run cluster:down');
+  process.stdout.write(`export KUBECONFIG=${cp.kubeconfig}\n`);
+  return 0;
+}
+
+async function down(): Promise<number> {
+  const state = readState();
+  if (!state) {
+    log(`no control plane recorded (${stateFile()} is absent); nothing to stop`);
+    return 0;
+  }
+  await stopControlPlane(state);
+  clearState();
+  log(`stopped ${Object.keys(state.pids).join(', ')} and removed ${state.dir}`);
+  return 0;
+}
+
+function status(): number {
+  const state = readState();
+  if (!state) {
+    process.stdout.write('not running\n');
+    return 1;
+  }
+  for (const [name, pid] of Object.entries(state.pids)) process.stdout.write(`${name.padEnd(24)} pid ${pid} ${alive(pid) ? 'running' : 'DEAD'}\n`);
+  process.stdout.write(`KUBECONFIG=${state.kubeconfig}\n`);
+  return Object.values(state.pids).every(alive) ? 0 : 1;
+}
+
+const command = process.argv[2];
+try {
+  if (command === 'up') process.exitCode = await up();
+  else if (command === 'down') process.exitCode = await down();
+  else if (command === 'status') process.exitCode = status();
+  else {
+    process.stderr.write('Usage: gpio-fleet-cluster up|down|status\n');
+    process.exitCode = command === '--help' || command === '-h' ? 0 : 2;
+  }
+} catch (e) {
+  process.stderr.write(`[cluster] error: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+}

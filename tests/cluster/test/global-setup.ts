@@ -1,0 +1,45 @@
+// One real control plane for the whole run: build what is missing (progress on stderr), start
+// etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok on 127.0.0.1,
+// register the fake fleet, and stop everything afterwards. Nothing is skipped: a missing tool
+// is built, and a failure to build or start fails the run.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { ensureHelm } from '../../charts/scripts/helm.mjs';
+import { ensureControlPlaneBinaries } from '../src/binaries.js';
+import { startControlPlane } from '../src/control-plane.js';
+import { FLEET, registerNodes } from '../src/fleet.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kubeconfig: string;
+    server: string;
+    clusterDir: string;
+    helm: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const log = (m: string) => process.stderr.write(`[cluster-tests] ${m}\n`);
+  const t0 = Date.now();
+  const helm = ensureHelm();
+  const binaries = ensureControlPlaneBinaries(log);
+  log(`tools ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const dir = mkdtempSync(join(tmpdir(), 'gpio-fleet-e2e-'));
+  const cp = await startControlPlane({ dir, binaries, log });
+  try {
+    await registerNodes(cp.kubeconfig, FLEET);
+  } catch (e) {
+    await cp.stop();
+    throw e;
+  }
+  project.provide('kubeconfig', cp.kubeconfig);
+  project.provide('server', cp.server);
+  project.provide('clusterDir', cp.dir);
+  project.provide('helm', helm);
+  return async () => {
+    await cp.stop();
+    log('control plane stopped');
+  };
+}
