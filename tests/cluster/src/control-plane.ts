@@ -4,10 +4,11 @@
 // kubelets of nodes annotated kwok.x-k8s.io/node=fake. Everything lives in one directory
 // (certificates, kubeconfigs, etcd data, logs) and every process is recorded, so stop() (or
 // `npm run cluster:down` from another process) ends them all and removes the directory.
+import { freePort } from '@gpio-fleet/test-tools';
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { ControlPlaneBinaries, Log } from './binaries.js';
 import { KWOK_STAGES } from './kwok-stages.js';
@@ -31,16 +32,6 @@ export interface ControlPlane extends ControlPlaneState {
   kubeconfigFor(name: string, groups?: readonly string[], namespace?: string): string;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /**
  * Whether `pid` still runs. A process that has exited but was not reaped (an orphan of

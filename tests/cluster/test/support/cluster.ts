@@ -93,20 +93,8 @@ export async function unlabelAll(key = 'device'): Promise<void> {
   );
 }
 
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+// Polling without fixed sleeps: the same helper every suite uses.
+export { waitFor } from '@gpio-fleet/test-tools';
 
 export async function podsIn(namespace: string, labelSelector = 'app.kubernetes.io/part-of=gpio-fleet'): Promise<V1Pod[]> {
   return (await core().listNamespacedPod({ namespace, labelSelector })).items.filter((p) => !p.metadata?.deletionTimestamp);
