@@ -62,10 +62,15 @@ export async function measureFleet({ sizes, log }) {
 
   log(`part 6: starting the control plane (tests/cluster) with ${largest} kwok Pis`);
   const t0 = performance.now();
-  const cp = await cluster.startControlPlane({ dir: mkdtempSync(join(tmpdir(), 'gpio-fleet-bench-cluster-')), binaries: cluster.ensureControlPlaneBinaries(log), log: (m) => log(`  ${m}`) });
+  const pis = benchPis(largest);
+  const cp = await cluster.startFleetCluster({
+    dir: mkdtempSync(join(tmpdir(), 'gpio-fleet-bench-cluster-')),
+    binaries: cluster.ensureControlPlaneBinaries(log),
+    log: (m) => log(`  ${m}`),
+    nodes: [...cluster.FLEET, ...pis],
+    registerTimeoutMs: 300_000,
+  });
   try {
-    const pis = benchPis(largest);
-    await cluster.registerNodes(cp.kubeconfig, [...cluster.FLEET, ...pis], 300_000);
     const startSeconds = (performance.now() - t0) / 1000;
     const kc = new KubeConfig();
     kc.loadFromFile(cp.kubeconfig);

@@ -7,8 +7,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureControlPlaneBinaries } from './binaries.js';
-import { alive, startControlPlane, stopControlPlane } from './control-plane.js';
-import { FLEET, registerNodes } from './fleet.js';
+import { alive, stopControlPlane } from './control-plane.js';
+import { FLEET } from './fleet.js';
+import { startFleetCluster } from './fleet-cluster.js';
 import { clearState, readState, stateFile, writeState } from './state.js';
 
 const log = (m: string) => process.stderr.write(`[cluster] ${m}\n`);
@@ -27,13 +28,7 @@ async function up(): Promise<number> {
   }
   const binaries = ensureControlPlaneBinaries(log);
   const dir = mkdtempSync(join(tmpdir(), 'gpio-fleet-cluster-'));
-  const cp = await startControlPlane({ dir, binaries, log });
-  try {
-    await registerNodes(cp.kubeconfig, FLEET);
-  } catch (e) {
-    await cp.stop();
-    throw e;
-  }
+  const cp = await startFleetCluster({ dir, binaries, log });
   writeState({ dir: cp.dir, server: cp.server, kubeconfig: cp.kubeconfig, caCert: cp.caCert, pids: cp.pids, startedAt: cp.startedAt });
   log(`fake fleet registered: ${FLEET.map((n) => n.name).join(', ')}; logs in ${join(dir, 'logs')}`);
   log('stop it with: npm run cluster:down');

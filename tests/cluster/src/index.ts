@@ -5,3 +5,4 @@ export * from './kubeconfig.js';
 export * from './pki.js';
 export * from './state.js';
 export * from './versions.js';
+export * from './fleet-cluster.js';

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureHelm } from '../../charts/scripts/helm.mjs';
 import { ensureControlPlaneBinaries } from '../src/binaries.js';
-import { startControlPlane } from '../src/control-plane.js';
-import { FLEET, registerNodes } from '../src/fleet.js';
+import { startFleetCluster } from '../src/fleet-cluster.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,13 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const binaries = ensureControlPlaneBinaries(log);
   log(`tools ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const dir = mkdtempSync(join(tmpdir(), 'gpio-fleet-e2e-'));
-  const cp = await startControlPlane({ dir, binaries, log });
-  try {
-    await registerNodes(cp.kubeconfig, FLEET);
-  } catch (e) {
-    await cp.stop();
-    throw e;
-  }
+  const cp = await startFleetCluster({ dir, binaries, log });
   project.provide('kubeconfig', cp.kubeconfig);
   project.provide('server', cp.server);
   project.provide('clusterDir', cp.dir);
