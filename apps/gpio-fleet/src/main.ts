@@ -19,7 +19,7 @@ interface Command {
   run(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<number>;
 }
 
-const COMMANDS: Command[] = [
+export const COMMANDS: Command[] = [
   { ...nodesCommand, run: (ctx, v) => runNodes(ctx, v as { key: string }) },
   { ...labelCommand, run: (ctx, v, p) => runLabel(ctx, v as Parameters<typeof runLabel>[1], p) },
   { ...statusCommand, run: (ctx, v, p) => runStatus(ctx, v as Record<string, never>, p) },

@@ -19,7 +19,7 @@ export const labelKeyOption = opt.custom({
   accepted: 'a Kubernetes label key: [prefix/]name, name up to 63 of [A-Za-z0-9_.-] starting and ending alphanumeric',
   parse: (raw: string) => {
     const m = /^(?:([a-z0-9]([-a-z0-9.]*[a-z0-9])?)\/)?([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/.exec(raw);
-    if (!m || (m[1]?.length ?? 0) > 253) throw new Error(`"${raw}" is not a label key: [prefix/]name, name up to 63 of [A-Za-z0-9_.-] starting and ending alphanumeric`);
+    if (!m || (m[1]?.length ?? 0) > 253) throw new Error(`"${raw}" is not a label key; accepted: [prefix/]name, name up to 63 of [A-Za-z0-9_.-] starting and ending alphanumeric`);
     return raw;
   },
   group: 'Label',

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { appCli, describeBadInput, httpText, logRecords, sampleValue, start, startApp, waitFor } from '@gpio-fleet/test-tools';
 import { options } from '../src/options.js';
 
-describeBadInput('light-sensor', options, { freeText: ['host', 'gpio-chip'], baseArgs: ['--once'], baseEnv: { GPIO_BACKEND: 'mock' } });
+describeBadInput('light-sensor', [appCli('light-sensor')], options, { freeText: ['host', 'gpio-chip'], baseArgs: ['--once'], baseEnv: { GPIO_BACKEND: 'mock' } });
 
 describe('faults through the mock', () => {
   it('a disconnected LDR times out, the gauges go NaN (not stale), and readings recover on reconnect', async () => {

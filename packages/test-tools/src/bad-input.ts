@@ -2,7 +2,6 @@
 // covered by the table-driven tests without anyone remembering to add a row.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { appCli } from './apps.js';
 
 interface Declared {
   flag: string;
@@ -31,11 +30,13 @@ export function invalidValueFor(option: Declared): string | undefined {
  * value and the accepted form. `baseArgs`/`baseEnv` make the rest of the command valid.
  */
 export function describeBadInput(
-  app: 'light-sensor' | 'traffic-light',
+  name: string,
+  /** The script to run with this Node, and any leading arguments (a subcommand). */
+  command: readonly string[],
   options: Record<string, Declared>,
   settings: { freeText: string[]; baseArgs: string[]; baseEnv: NodeJS.ProcessEnv },
 ): void {
-  describe(`${app}: every flag and env var rejects bad values (derived from the declarations)`, () => {
+  describe(`${name}: every flag and env var rejects bad values (derived from the declarations)`, () => {
     for (const o of Object.values(options)) {
       const bad = invalidValueFor(o);
       if (bad === undefined) {
@@ -48,7 +49,7 @@ export function describeBadInput(
       if (o.env) cases.push([`${o.env}=${bad}`, [], { [o.env]: bad }, `env ${o.env}`]);
       for (const [name, args, env, source] of cases) {
         it(`${name} exits 2 naming the source, the value and the accepted form`, () => {
-          const r = spawnSync(process.execPath, [appCli(app), ...settings.baseArgs, ...args], {
+          const r = spawnSync(process.execPath, [...command, ...settings.baseArgs, ...args], {
             encoding: 'utf8',
             env: { ...process.env, ...settings.baseEnv, ...env },
             timeout: 20_000,

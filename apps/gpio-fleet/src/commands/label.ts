@@ -23,7 +23,7 @@ export const labelCommand = {
       placeholder: '<value>',
       accepted: 'a label value: up to 63 of [A-Za-z0-9_.-], starting and ending alphanumeric',
       parse: (raw: string) => {
-        if (!/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(raw)) throw new Error(`"${raw}" is not a label value: up to 63 of [A-Za-z0-9_.-], starting and ending alphanumeric`);
+        if (!/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(raw)) throw new Error(`"${raw}" is not a label value; accepted: up to 63 of [A-Za-z0-9_.-], starting and ending alphanumeric`);
         return raw;
       },
       group: 'Label',
