@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describePin, HEADER, InvalidValueError, parsePin, pinAliases, GPIO_PINS } from '../src/index.js';
 
 // An independent transcription of the J8 header (physical: BCM/WPI or supply), checked
-// against the table the code derives everything from. REFERENCE §1 rows are included.
+// against the table the code derives everything from. The rows of docs/hardware.md#wiring are included.
 const EXPECTED: Record<number, string> = {
   1: '3V3', 2: '5V', 3: 'BCM2/WPI8', 4: '5V', 5: 'BCM3/WPI9', 6: 'GND', 7: 'BCM4/WPI7', 8: 'BCM14/WPI15',
   9: 'GND', 10: 'BCM15/WPI16', 11: 'BCM17/WPI0', 12: 'BCM18/WPI1', 13: 'BCM27/WPI2', 14: 'GND',
@@ -26,7 +26,7 @@ describe('40-pin header map', () => {
     expect(new Set(GPIO_PINS.map((p) => p.wpi)).size).toBe(28);
   });
 
-  it('matches the original system wiring (REFERENCE §1)', () => {
+  it('matches the original system wiring (docs/hardware.md#wiring)', () => {
     expect(describePin(parsePin('WPI12'))).toMatch(/^BOARD19 = BCM10 = WPI12/);
     expect(describePin(parsePin('WPI13'))).toMatch(/^BOARD21 = BCM9 = WPI13/);
     expect(describePin(parsePin('WPI14'))).toMatch(/^BOARD23 = BCM11 = WPI14/);

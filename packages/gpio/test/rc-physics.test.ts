@@ -21,7 +21,7 @@ async function readOnce(lux: number, extra = {}) {
   return { reading: await p, ...r, line };
 }
 
-describe('RC charge time model (REFERENCE §3 worked values)', () => {
+describe('RC charge time model (docs/hardware.md#worked-values)', () => {
   it.each([
     [0.1, 0.25],
     [1, 49.9e-3],

@@ -40,7 +40,7 @@ describe.each(TARGET_ARCHES)('linux-%s executables', (arch) => {
     const reading = JSON.parse(lines[0] as string) as Record<string, unknown>;
     expect(Object.keys(reading).sort()).toEqual(['backend', 'chargeSeconds', 'level', 'lux', 'pin', 'timedOut']);
     expect(reading).toMatchObject({ pin: 'BCM4', backend: 'mock', timedOut: false });
-    // REFERENCE §3: 100 lux charges 1 µF through a GL5528 in about 1.99 ms.
+    // docs/hardware.md#worked-values: 100 lux charges 1 µF through a GL5528 in about 1.99 ms.
     expect(reading.lux as number).toBeGreaterThan(80);
     expect(reading.lux as number).toBeLessThan(125);
     expect(reading.chargeSeconds as number).toBeGreaterThan(0.0016);

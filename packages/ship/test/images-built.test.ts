@@ -237,7 +237,7 @@ describe('reproducibility', () => {
   }, 600_000);
 });
 
-// podman: the amd64 images as a container runtime runs them (REFERENCE §6: runc, explicit ulimits).
+// podman: the amd64 images as a container runtime runs them (docs/shipping.md#running-the-images: runc, explicit ulimits).
 describe('podman', () => {
   let store: string;
   const podman = (args: string[]): string =>

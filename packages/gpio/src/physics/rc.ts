@@ -1,4 +1,4 @@
-// RC-timing physics of an LDR + capacitor on a GPIO pin (REFERENCE §3). Pure functions:
+// RC-timing physics of an LDR + capacitor on a GPIO pin (docs/hardware.md#rc-physics). Pure functions:
 // the mock uses them to simulate the circuit and the light sensor inverts them to estimate lux.
 
 export interface RcCalibration {
