@@ -4,6 +4,8 @@
 /** A value supplied by the user (pin name, backend name, option) is not acceptable. */
 export class InvalidValueError extends Error {
   override readonly name = 'InvalidValueError';
+  /** Bad input: a command that meets it exits 2 (the CLI frame reads this field). */
+  readonly exitCode = 2;
   constructor(
     message: string,
     readonly value: string,

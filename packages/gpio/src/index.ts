@@ -1,5 +1,5 @@
 // Public surface of @gpio-fleet/gpio, in gpiozero's layers: pins and names, clocks,
-// the backend contract with reservations, backends and their selection, then devices.
+// the pin factory (the driver contract and reservations), backends and their selection, then devices.
 export * from './errors.js';
 export * from './pins/header.js';
 export * from './pins/parse.js';
@@ -8,8 +8,8 @@ export * from './clock/real-clock.js';
 export * from './clock/virtual-clock.js';
 export * from './clock/ticks.js';
 export * from './clock/schedule.js';
-export * from './backend/types.js';
-export * from './backend/pin-factory.js';
+export * from './pin-factory/line-driver.js';
+export * from './pin-factory/pin-factory.js';
 export * from './backends/options.js';
 export * from './backends/select.js';
 export * from './physics/rc.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClosedError, PinInUseError } from '../src/index.js';
+import { ClosedError, HardwareError, PinFactory, PinInUseError, type LineDriver } from '../src/index.js';
 import { rig } from './helpers.js';
 
 describe('pin reservations', () => {
@@ -43,9 +43,50 @@ describe('pin reservations', () => {
   });
 
   it('a failed driver claim does not leave a stale reservation', async () => {
-    const { factory } = rig();
-    await expect(factory.openOutput('BOARD6', 'x')).rejects.toThrow(/GND/);
+    const { driver } = rig();
+    // A driver whose first claim of a pin fails the way hardware does (busy, EPERM), after
+    // the factory has reserved the pin: the reservation must be taken back.
+    let failNext = true;
+    const flaky: LineDriver = {
+      name: driver.name,
+      simulated: driver.simulated,
+      ticks: driver.ticks,
+      claim: (bcm, consumer, config) => {
+        if (failNext) {
+          failNext = false;
+          return Promise.reject(new HardwareError(`BCM${bcm} is busy`));
+        }
+        return driver.claim(bcm, consumer, config);
+      },
+      close: () => driver.close(),
+    };
+    const factory = new PinFactory(flaky);
+    await expect(factory.openOutput('BOARD7', 'first')).rejects.toThrow(/BCM4 is busy/);
     expect(factory.claimed()).toEqual([]);
+    expect(factory.holderOf('BOARD7')).toBeUndefined();
+    await expect(factory.openOutput('BOARD7', 'second')).resolves.toBeDefined();
+    expect(factory.holderOf('BCM4')).toBe('second');
+  });
+
+  it('a claim still in the driver when the factory closes is released, not left held', async () => {
+    const { driver } = rig();
+    let letClaimFinish!: () => void;
+    const slow: LineDriver = {
+      name: driver.name,
+      simulated: driver.simulated,
+      ticks: driver.ticks,
+      claim: async (bcm, consumer, config) => {
+        await new Promise<void>((r) => (letClaimFinish = r));
+        return driver.claim(bcm, consumer, config);
+      },
+      close: async () => undefined,
+    };
+    const factory = new PinFactory(slow);
+    const opening = factory.openOutput('BCM17', 'late');
+    await factory.close();
+    letClaimFinish();
+    await expect(opening).rejects.toThrow(ClosedError);
+    expect(driver.isHeld('BCM17')).toBe(false);
   });
 });
 

@@ -2,8 +2,8 @@
 // a Raspberry Pi and the mock elsewhere, and never falls back to the mock on a Pi.
 import { readFileSync } from 'node:fs';
 import { BackendUnavailableError, InvalidValueError } from '../errors.js';
-import { PinFactory } from '../backend/pin-factory.js';
-import { BACKEND_NAMES, type BackendChoice, type BackendName, type LineDriver } from '../backend/types.js';
+import { PinFactory } from '../pin-factory/pin-factory.js';
+import { BACKEND_NAMES, type BackendChoice, type BackendName, type LineDriver } from '../pin-factory/line-driver.js';
 import { hostPaths, type RealBackendOptions } from './options.js';
 
 export interface Selection {

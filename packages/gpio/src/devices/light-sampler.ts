@@ -4,7 +4,7 @@
 import type { Clock } from '../clock/clock.js';
 import { periodic, runSchedule } from '../clock/schedule.js';
 import type { TickSource } from '../clock/ticks.js';
-import type { GpioLine } from '../backend/pin-factory.js';
+import type { GpioLine } from '../pin-factory/pin-factory.js';
 import { estimateLight, measureCharge, ReadingWindow, type ChargeOptions, type ChargeReading, type EstimateOptions, type LightEstimate } from './rc-light-sensor.js';
 
 export interface SamplerOptions extends ChargeOptions, EstimateOptions {

@@ -2,8 +2,8 @@
 // capacitor, switch to input, and let the backend timestamp the rising edge.
 import { sleep, type Clock } from '../clock/clock.js';
 import { tickDeltaSeconds, type TickSource } from '../clock/ticks.js';
-import type { GpioLine } from '../backend/pin-factory.js';
-import type { EdgeEvent, Pull } from '../backend/types.js';
+import type { GpioLine } from '../pin-factory/pin-factory.js';
+import type { EdgeEvent, Pull } from '../pin-factory/line-driver.js';
 import { lightLevel, luxFromChargeTime, type RcCalibration } from '../physics/rc.js';
 
 export type ReadingResult = 'ok' | 'timeout' | 'error';

@@ -2,7 +2,7 @@
 // drift-free scheduler; only TrafficLights.show() touches the pins.
 import type { Clock } from '../clock/clock.js';
 import { runSchedule } from '../clock/schedule.js';
-import type { GpioLine } from '../backend/pin-factory.js';
+import type { GpioLine } from '../pin-factory/pin-factory.js';
 
 export const LAMPS = ['red', 'amber', 'green'] as const;
 export type Lamp = (typeof LAMPS)[number];

@@ -1,6 +1,6 @@
 // What a simulated pin is wired to. The mock pin tells its circuit how it is driven; the
 // circuit answers what level an input reads and when that level will next change.
-import type { Level, LineConfig } from '../backend/types.js';
+import type { Level, LineConfig } from '../pin-factory/line-driver.js';
 
 export interface Transition {
   /** Clock seconds at which the input level changes (exact simulated time). */

@@ -1,6 +1,6 @@
 // An LED from the pin to ground through a resistor: lit while the pin drives HIGH.
 // Records every change with its time, like gpiozero's MockPin history.
-import type { Level, LineConfig } from '../backend/types.js';
+import type { Level, LineConfig } from '../pin-factory/line-driver.js';
 import type { Circuit } from './circuit.js';
 import { DEFAULT_HISTORY_LIMIT, pushBounded } from './history.js';
 

@@ -4,7 +4,7 @@ import type { Clock, Timer } from '../clock/clock.js';
 import { NS_MODULUS, type TickSource } from '../clock/ticks.js';
 import { ClosedError, HardwareError } from '../errors.js';
 import { parsePin } from '../pins/parse.js';
-import type { DriverLine, EdgeEvent, Level, LineConfig, LineDriver } from '../backend/types.js';
+import type { DriverLine, EdgeEvent, Level, LineConfig, LineDriver } from '../pin-factory/line-driver.js';
 import { OpenCircuit, type Circuit } from './circuit.js';
 import { DEFAULT_HISTORY_LIMIT, pushBounded } from './history.js';
 

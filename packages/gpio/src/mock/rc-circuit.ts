@@ -1,8 +1,8 @@
-// An LDR from Vcc to the pin and a capacitor from the pin to ground (REFERENCE §1, §3),
+// An LDR from Vcc to the pin and a capacitor from the pin to ground (docs/hardware.md#wiring, #rc-physics),
 // simulated as a first-order RC network. The capacitor voltage evolves exponentially
 // toward the Thevenin voltage of whatever drives the node, so discharge, residual charge,
 // pull resistors and faults all fall out of one model instead of special cases.
-import type { Level, LineConfig } from '../backend/types.js';
+import type { Level, LineConfig } from '../pin-factory/line-driver.js';
 import { DEFAULT_CALIBRATION, ldrResistance, type RcCalibration } from '../physics/rc.js';
 import type { Circuit, Transition } from './circuit.js';
 import type { LightSource } from './light.js';

@@ -43,7 +43,7 @@ function transpileSources(from: string, to: string): void {
 const RUN = `
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createOnoffDriver } from './src/backends/onoff/driver.js';
-import { PinFactory } from './src/backend/pin-factory.js';
+import { PinFactory } from './src/pin-factory/pin-factory.js';
 const G = '/sys/class/gpio';
 const files = ['gpio516/direction', 'gpio516/value', 'gpio516/edge', 'export', 'unexport'];
 const snap = () => Object.fromEntries(files.map((f) => [f, readFileSync(G + '/' + f, 'utf8')]));

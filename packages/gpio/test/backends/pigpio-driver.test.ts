@@ -10,8 +10,8 @@
 // The real package itself is exercised in pigpio-real-package.test.ts.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { PinFactory } from '../../src/backend/pin-factory.js';
-import type { EdgeEvent } from '../../src/backend/types.js';
+import { PinFactory } from '../../src/pin-factory/pin-factory.js';
+import type { EdgeEvent } from '../../src/pin-factory/line-driver.js';
 import { tickDiffSeconds } from '../../src/clock/ticks.js';
 import { BackendUnavailableError, ClosedError, HardwareError } from '../../src/errors.js';
 import { startPigpioDriver } from '../../src/backends/pigpio/driver.js';

@@ -4,7 +4,7 @@
 // nothing blocks the JS thread or spins.
 import { BackendUnavailableError, HardwareError } from '../../errors.js';
 import { NS_MODULUS, type TickSource } from '../../clock/ticks.js';
-import type { DriverLine, EdgeEvent, Level, LineConfig, LineDriver } from '../../backend/types.js';
+import type { DriverLine, EdgeEvent, Level, LineConfig, LineDriver } from '../../pin-factory/line-driver.js';
 import type { RealBackendOptions } from '../options.js';
 import { errnoCode, loadGpiochipAddon, type GpiochipAddon, type LineHandle } from './addon.js';
 import { openHeaderChip, type OpenedChip } from './chip-open.js';

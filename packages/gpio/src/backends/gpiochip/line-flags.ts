@@ -1,6 +1,6 @@
 // LineConfig -> GPIO v2 uAPI line flags. Pure; the values are enum gpio_v2_line_flag from
 // <linux/gpio.h> (a unit test checks them against the header the addon was built with).
-import type { LineConfig } from '../../backend/types.js';
+import type { LineConfig } from '../../pin-factory/line-driver.js';
 
 export const GPIO_V2_LINE_FLAG = {
   USED: 1 << 0,

@@ -5,7 +5,7 @@ import { ClaimedLines } from '../claimed-lines.js';
 import { closeSync, constants, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BackendUnavailableError, ClosedError } from '../../errors.js';
-import type { DriverLine, LineConfig, LineDriver } from '../../backend/types.js';
+import type { DriverLine, LineConfig, LineDriver } from '../../pin-factory/line-driver.js';
 import type { TickSource } from '../../clock/ticks.js';
 import { hostPaths, type RealBackendOptions } from '../options.js';
 import { loadNativeModule, type NativeModuleContext } from '../native-modules.js';

@@ -1,7 +1,7 @@
 // One GPIO through onoff (sysfs). sysfs cannot set pull resistors, so asking for one is an
 // error rather than a silently floating input; edges are stamped when onoff's callback runs.
 import { ClosedError, InvalidValueError } from '../../errors.js';
-import type { DriverLine, EdgeDetect, EdgeEvent, Level, LineConfig, Pull } from '../../backend/types.js';
+import type { DriverLine, EdgeDetect, EdgeEvent, Level, LineConfig, Pull } from '../../pin-factory/line-driver.js';
 import type { OnoffGpio, OnoffModule, OnoffValueCallback } from './module-api.js';
 import type { SysfsChip } from './sysfs-chips.js';
 import { sysfsFailure } from './sysfs-errors.js';

@@ -1,6 +1,6 @@
 // pigpio alerts report every level change with the sampling tick; the line's edge setting
 // decides which of them become EdgeEvents.
-import type { EdgeDetect, EdgeEvent } from '../../backend/types.js';
+import type { EdgeDetect, EdgeEvent } from '../../pin-factory/line-driver.js';
 import { PIGPIO_ALERT_TIMEOUT } from './module-api.js';
 
 /** pigpio ticks are uint32 µs; the native layer may hand them over signed, so normalise. */

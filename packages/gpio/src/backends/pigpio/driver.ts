@@ -4,7 +4,7 @@
 import { ClaimedLines } from '../claimed-lines.js';
 import { BackendUnavailableError, ClosedError, HardwareError } from '../../errors.js';
 import type { TickSource } from '../../clock/ticks.js';
-import type { DriverLine, LineConfig, LineDriver } from '../../backend/types.js';
+import type { DriverLine, LineConfig, LineDriver } from '../../pin-factory/line-driver.js';
 import { hostPaths, type RealBackendOptions } from '../options.js';
 import { locateNativeModule, type NativeModuleContext } from '../native-modules.js';
 import { probePigpioAddon } from './addon.js';

@@ -1,7 +1,7 @@
 // One BCM GPIO driven through the pigpio library. Edges come from pigpio alerts, which carry
 // the library's own µs sampling tick, so RC timing does not depend on when Node runs.
 import { ClosedError, HardwareError } from '../../errors.js';
-import type { DriverLine, EdgeEvent, Level, LineConfig, Pull } from '../../backend/types.js';
+import type { DriverLine, EdgeEvent, Level, LineConfig, Pull } from '../../pin-factory/line-driver.js';
 import { alertToEdge, toUint32Tick } from './alerts.js';
 import type { PigpioGpio, PigpioModule } from './module-api.js';
 

@@ -3,7 +3,7 @@
 import { ClosedError, PinInUseError } from '../errors.js';
 import type { TickSource } from '../clock/ticks.js';
 import { parsePin, type Pin } from '../pins/parse.js';
-import type { DriverLine, EdgeDetect, EdgeEvent, Level, LineConfig, LineDriver, Pull } from './types.js';
+import type { DriverLine, EdgeDetect, EdgeEvent, Level, LineConfig, LineDriver, Pull } from './line-driver.js';
 
 export interface InputOptions {
   pull?: Pull;
@@ -140,6 +140,12 @@ export class PinFactory {
     } catch (err) {
       this.held.delete(pin.bcm);
       throw err;
+    }
+    if (this.closed) {
+      // The factory was closed while the driver claimed the line: close() could not see it,
+      // so release it here rather than leave a line held by nobody.
+      await driverLine.release();
+      throw new ClosedError(`${this.driver.name} backend was closed while ${pin.id} was being claimed`);
     }
     const line = new GpioLine(pin, consumer, driverLine, config, () => {
       if (this.held.get(pin.bcm) === line) this.held.delete(pin.bcm);

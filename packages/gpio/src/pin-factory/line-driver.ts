@@ -1,4 +1,4 @@
-// The backend contract. A backend (gpiozero's "pin factory") is a LineDriver; PinFactory
+// The driver contract. A backend (gpiozero's "pin factory") is a LineDriver; PinFactory
 // wraps any driver with the parts every backend shares: name resolution, reservations and
 // closed-state checks. Drivers only talk to hardware.
 import type { TickSource } from '../clock/ticks.js';
