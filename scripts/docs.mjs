@@ -4,13 +4,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderOptionsTable, replaceBlock } from '@gpio-fleet/service';
+import { renderOptionsTable, replaceBlock } from '@gpio-fleet/cli-kit';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const readme = join(root, 'README.md');
 let doc = readFileSync(readme, 'utf8');
 for (const app of ['light-sensor', 'traffic-light']) {
-  const { options } = await import(join(root, 'apps', app, 'dist', 'options.js'));
+  const { options } = await import(`@gpio-fleet/${app}/options`);
   doc = replaceBlock(doc, `options:${app}`, renderOptionsTable(options));
 }
 writeFileSync(readme, doc);

@@ -1,11 +1,11 @@
 // The command table and the error-to-exit-code frame around every command.
-import { exitCodeFor, parseOptions, renderHelp, versionLine, type OptionSpec } from '@gpio-fleet/service';
+import { exitCodeFor, parseOptions, renderHelp, versionLine, type OptionSpec } from '@gpio-fleet/cli-kit';
 import { labelCommand, runLabel } from './commands/label.js';
 import { nodesCommand, runNodes } from './commands/nodes.js';
 import { readingsCommand, runReadings } from './commands/readings.js';
 import { runStatus, statusCommand } from './commands/status.js';
 import { commandContext, type CommandContext } from './context.js';
-import { EXIT_CODES_HELP, KubeError } from './kube/errors.js';
+import { EXIT_CODES_HELP } from './kube/errors.js';
 import { globalOptions, type Output } from './options.js';
 import { VERSION } from './version.js';
 
@@ -87,7 +87,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     const ctx = commandContext(values, env);
     return await command.run({ ...ctx, write: io.out }, values, parsed.positionals);
   } catch (err) {
-    const code = err instanceof KubeError ? err.exitCode : exitCodeFor(err);
+    const code = exitCodeFor(err);
     const hint = code === 2 ? ` (run gpio-fleet ${command.name} --help)` : '';
     io.err(`gpio-fleet ${command.name}: ${code === 2 ? '' : 'error: '}${describe(err)}${hint}\n`);
     return code;

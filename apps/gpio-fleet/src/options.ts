@@ -1,5 +1,5 @@
 // Flags every command takes: which cluster, which namespace, which output format.
-import { opt } from '@gpio-fleet/service';
+import { opt } from '@gpio-fleet/cli-kit';
 
 export const OUTPUTS = ['table', 'json'] as const;
 export type Output = (typeof OUTPUTS)[number];

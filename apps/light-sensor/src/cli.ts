@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runCli } from '@gpio-fleet/service';
+import { runCli } from '@gpio-fleet/cli-kit';
 import { main } from './main.js';
 import { options } from './options.js';
 import { VERSION } from './version.js';

@@ -1,5 +1,5 @@
 // The metric names are a contract with dashboards and alerts: change them only with care.
-import { logBuckets } from '@gpio-fleet/service';
+import { logBuckets } from '@gpio-fleet/runtime';
 import type { ChargeReading, LightEstimate } from '@gpio-fleet/gpio';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 

@@ -1,6 +1,6 @@
 // The --mock-lux value: a constant, a day/night cycle or a list of steps.
 import { constantLight, dayNightLight, stepLight, type LightSource } from '@gpio-fleet/gpio';
-import { parseDuration } from '@gpio-fleet/service';
+import { parseDuration } from '@gpio-fleet/cli-kit';
 
 export const MOCK_LUX_FORM =
   '<lux> (e.g. 100), daynight:<period>[:<minLux>:<maxLux>] (e.g. daynight:5m:1:10000), or steps:<lux>,<lux>,...@<dwell> (e.g. steps:1,100,1000@10s)';

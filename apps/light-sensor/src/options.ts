@@ -1,6 +1,7 @@
 // Every light-sensor setting: flag, env var, default and accepted form in one place.
 import { DEFAULT_CALIBRATION, parsePin, RC_FAULTS } from '@gpio-fleet/gpio';
-import { commonOptions, opt } from '@gpio-fleet/service';
+import { formatDuration, opt, UsageError, type OptionValues } from '@gpio-fleet/cli-kit';
+import { serviceOptions } from '@gpio-fleet/runtime';
 import { MOCK_LUX_FORM, parseMockLight } from './mock-light.js';
 
 const C = DEFAULT_CALIBRATION;
@@ -41,5 +42,20 @@ export const options = {
     description: `Light on the simulated LDR: ${MOCK_LUX_FORM}. Change it at runtime with PUT /mock/lux.`,
   }),
   mockFault: opt.oneOf({ flag: 'mock-fault', env: 'MOCK_FAULT', default: 'none', values: RC_FAULTS, group: 'Mock backend', description: 'Simulate a wiring fault. Change it at runtime with PUT /mock/fault.' }),
-  ...commonOptions({ port: 9110 }),
+  ...serviceOptions({ port: 9110 }),
 };
+
+export type LightSensorOptions = OptionValues<typeof options>;
+
+/**
+ * Settings that are each valid but wrong together. An interval that is not longer than the
+ * discharge can never fit a reading (each one drives the pin low for the whole discharge
+ * first), so every boundary would be skipped: refuse it before touching the pin.
+ */
+export function checkTiming(o: Pick<LightSensorOptions, 'interval' | 'discharge'>): void {
+  if (o.interval <= o.discharge) {
+    throw new UsageError(
+      `--interval ${formatDuration(o.interval)} is not longer than --discharge ${formatDuration(o.discharge)}: every reading first drives the pin low for the discharge time; accepted: an interval longer than the discharge (plus the charge time, up to --timeout, to never skip one)`,
+    );
+  }
+}

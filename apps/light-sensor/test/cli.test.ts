@@ -84,6 +84,10 @@ describe('light-sensor command line', () => {
     [[], { LIGHT_SENSOR_PIN: 'BOARD1' }, /env LIGHT_SENSOR_PIN value "BOARD1".*3V3/],
     [[], { GPIO_BACKEND: 'gpu' }, /env GPIO_BACKEND value "gpu"/],
     [[], { LIGHT_SENSOR_INTERVAL: '-2s' }, /env LIGHT_SENSOR_INTERVAL value "-2s"/],
+    // Each valid, wrong together: a reading could never fit in the interval.
+    [['--interval', '50ms'], {}, /--interval 50ms is not longer than --discharge 100ms.*accepted: an interval longer than the discharge/],
+    [['--interval', '200ms', '--discharge', '200ms'], {}, /--interval 200ms is not longer than --discharge 200ms/],
+    [[], { LIGHT_SENSOR_INTERVAL: '20ms', LIGHT_SENSOR_DISCHARGE: '30ms' }, /--interval 20ms is not longer than --discharge 30ms/],
   ])('%j %j exits 2 naming the value', (args, env, message) => {
     const r = run(args as string[], env as NodeJS.ProcessEnv);
     expect(r.status).toBe(2);

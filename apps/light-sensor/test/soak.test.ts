@@ -1,7 +1,7 @@
 // A week of readings on the virtual clock under a day/night curve: no drift, no leak, no
 // growth in series, no timeouts, and the estimate follows the sun.
 import { describe, expect, it } from 'vitest';
-import { createRegistry } from '@gpio-fleet/service';
+import { createRegistry } from '@gpio-fleet/runtime';
 import {
   DEFAULT_CALIBRATION,
   dayNightLight,

@@ -1,15 +1,15 @@
 // The metric names are a contract with dashboards and alerts: change them only with care.
 import { LAMPS, type Lamp, type Phase } from '@gpio-fleet/gpio';
-import { logBuckets } from '@gpio-fleet/service';
+import { logBuckets } from '@gpio-fleet/runtime';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-export interface LightMetrics {
+export interface TrafficLightMetrics {
   phase(current: Phase | undefined, lateness?: number): void;
   lamps(lit: readonly Lamp[]): void;
   cycleDone(): void;
 }
 
-export function createLightMetrics(registry: Registry, phases: readonly Phase[]): LightMetrics {
+export function createTrafficLightMetrics(registry: Registry, phases: readonly Phase[]): TrafficLightMetrics {
   const lampOn = new Gauge({ name: 'traffic_light_lamp_on', help: 'Whether each lamp is lit (1) or off (0).', labelNames: ['lamp'] as const, registers: [registry] });
   const phaseGauge = new Gauge({ name: 'traffic_light_phase', help: 'The current phase (1) and the others (0).', labelNames: ['phase'] as const, registers: [registry] });
   const cycles = new Counter({ name: 'traffic_light_cycles_total', help: 'Completed cycles through all phases.', registers: [registry] });

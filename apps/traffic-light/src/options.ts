@@ -1,6 +1,7 @@
 // Every traffic-light setting: flag, env var, default and accepted form in one place.
-import { parsePin } from '@gpio-fleet/gpio';
-import { commonOptions, opt } from '@gpio-fleet/service';
+import { LAMPS, parsePin, type Lamp, type Pin } from '@gpio-fleet/gpio';
+import { opt, UsageError } from '@gpio-fleet/cli-kit';
+import { serviceOptions } from '@gpio-fleet/runtime';
 import { DEFAULT_PHASES_TEXT, parsePhases, PHASES_FORM } from './phases.js';
 
 const pinOption = (lamp: string, env: string, def: string, where: string) =>
@@ -31,5 +32,18 @@ export const options = {
   }),
   once: opt.switch({ flag: 'once', group: 'Sequence', description: 'Lamp check: show the first phase for its duration, print one JSON line on stdout, switch everything off and exit 0.' }),
   cycles: opt.number({ flag: 'cycles', env: 'TRAFFIC_LIGHT_CYCLES', default: '0', integer: true, min: 0, group: 'Sequence', description: 'Run this many cycles, switch all lamps off and exit 0 (0 runs until stopped).' }),
-  ...commonOptions({ port: 9111 }),
+  ...serviceOptions({ port: 9111 }),
 };
+
+/** Two lamps on one pin would fight each other: refuse before touching hardware. */
+export function checkPins(pins: Readonly<Record<Lamp, Pin>>): void {
+  for (const [i, a] of LAMPS.entries()) {
+    for (const b of LAMPS.slice(i + 1)) {
+      if (pins[a].bcm === pins[b].bcm) {
+        throw new UsageError(
+          `--${a} "${pins[a].input}" and --${b} "${pins[b].input}" are the same pin (${pins[a].id}); each lamp needs its own GPIO`,
+        );
+      }
+    }
+  }
+}

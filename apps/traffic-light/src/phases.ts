@@ -1,7 +1,7 @@
 // The --phases value: "red:3s,red+amber:1s,green:5s,amber:2s" (yellow is accepted for amber,
 // off for no lamps).
 import { LAMPS, phase, type Lamp, type Phase } from '@gpio-fleet/gpio';
-import { parseDuration } from '@gpio-fleet/service';
+import { parseDuration } from '@gpio-fleet/cli-kit';
 
 export const PHASES_FORM =
   'comma-separated <lamps>:<duration>, lamps joined by + from red, amber (or yellow), green, or off; e.g. red:3s,red+amber:1s,green:5s,amber:2s';

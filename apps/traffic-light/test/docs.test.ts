@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderOptionsTable } from '@gpio-fleet/service';
+import { renderOptionsTable } from '@gpio-fleet/cli-kit';
 import { readmeBlock } from '@gpio-fleet/test-tools';
 import { options } from '../src/options.js';
 

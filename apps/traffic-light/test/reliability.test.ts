@@ -26,7 +26,7 @@ describe('faults through the mock', () => {
     try {
       const res = await fetch(`${url}/mock/fault`, { method: 'PUT', body: 'meltdown' });
       expect(res.status).toBe(400);
-      expect(await res.text()).toContain('write-failure:<red|amber|green>');
+      expect(await res.json()).toEqual({ error: 'unknown fault "meltdown"; accepted: none | write-failure:<red|amber|green>' });
     } finally {
       await proc.stop();
     }
@@ -34,7 +34,7 @@ describe('faults through the mock', () => {
 });
 
 describe('signals at awkward moments', () => {
-  it('SIGTERM during start-up: exits 0 within 1 s with lamps off', async () => {
+  it('SIGTERM during start-up: exits 0 within 1 s, never lit a lamp, released the pins', async () => {
     const p = start(process.execPath, [appCli('traffic-light'), '--gpio', 'mock', '--port', '0']);
     await waitFor('the backend to be chosen', () => (logRecords(p).some((r) => r.msg === 'GPIO backend selected') ? true : undefined), 5000, 5);
     const t0 = Date.now();
@@ -43,12 +43,31 @@ describe('signals at awkward moments', () => {
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(signal).toBeNull();
     expect(code).toBe(0);
-    expect(logRecords(p).at(-1)).toMatchObject({ msg: 'stopped', exitCode: 0 });
+    const logs = logRecords(p);
+    const stop = logs.findIndex((r) => r.msg === 'shutting down');
+    expect(stop).toBeGreaterThan(-1);
+    // Lines are claimed driving LOW, so a lamp is lit only by a phase. None may start after
+    // the signal, and if the first one came before it, the lamps were switched off again.
+    expect(logs.slice(stop).some((r) => r.msg === 'phase')).toBe(false);
+    if (logs.slice(0, stop).some((r) => r.msg === 'phase')) {
+      expect(logs.findIndex((r) => r.msg === 'all lamps off')).toBeGreaterThan(stop);
+    }
+    expect(logs.at(-1)).toMatchObject({ msg: 'stopped', exitCode: 0 });
+    expect(logs.at(-1)?.steps).toContain('release GPIO');
+    expect(p.stderr()).not.toContain('still running');
   });
 
-  it('SIGTERM right at a phase boundary still ends dark with pins released', async () => {
-    const { proc } = await startApp('traffic-light', ['--gpio', 'mock', '--phases', 'red:50ms,green:50ms']);
-    await waitFor('a few phases', () => (logRecords(proc).filter((r) => r.msg === 'phase').length >= 4 ? true : undefined));
+  // A boundary is where the lamps change, so a signal there races the next write. Each run
+  // aims its SIGTERM at a predicted boundary (they are anchored to the first phase, 200 ms
+  // apart), a little before, on, or a little after it.
+  it.each([-3, -1, 0, 1, 3])('SIGTERM %i ms from a phase boundary still ends dark with pins released', async (offsetMs) => {
+    const period = 200;
+    const { proc } = await startApp('traffic-light', ['--gpio', 'mock', '--phases', `red:${period}ms,green:${period}ms`]);
+    const first = await waitFor('the first phase', () => logRecords(proc).find((r) => r.msg === 'phase'));
+    const origin = Date.parse(String(first.time));
+    // The boundary two or three periods on from now, so the child is in its steady loop.
+    const boundary = origin + (Math.ceil((Date.now() - origin) / period) + 2) * period;
+    await new Promise((r) => setTimeout(r, Math.max(0, boundary + offsetMs - Date.now())));
     const t0 = Date.now();
     proc.child.kill('SIGTERM');
     const { code } = await proc.exited;
@@ -56,8 +75,12 @@ describe('signals at awkward moments', () => {
     expect(code).toBe(0);
     const logs = logRecords(proc);
     const stop = logs.findIndex((r) => r.msg === 'shutting down');
+    expect(stop).toBeGreaterThan(-1);
+    expect(logs[stop]).toMatchObject({ reason: 'received SIGTERM' });
     expect(logs.slice(stop + 1).some((r) => r.msg === 'phase')).toBe(false); // nothing lit after the signal
-    expect(logs.slice(stop).map((r) => r.msg)).toContain('all lamps off');
+    const off = logs.findIndex((r) => r.msg === 'all lamps off');
+    expect(off).toBeGreaterThan(stop);
+    expect(logs.some((r) => r.msg === 'could not switch every lamp off')).toBe(false);
     expect(logs.at(-1)?.steps).toEqual(expect.arrayContaining(['stop sequence', 'switch lamps off', 'release GPIO']));
   });
 });

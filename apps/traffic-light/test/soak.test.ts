@@ -1,10 +1,10 @@
 // A week of the traffic-light sequence on the virtual clock: never skips or doubles a phase,
 // the cycle count matches the elapsed time, memory and series stay flat.
 import { describe, expect, it } from 'vitest';
-import { createRegistry } from '@gpio-fleet/service';
+import { createRegistry } from '@gpio-fleet/runtime';
 import { cycleSeconds, DEFAULT_PHASES, LAMPS, LedCircuit, MockDriver, PinFactory, runSequence, TrafficLights, VirtualClock } from '@gpio-fleet/gpio';
 import { seriesCount, settledHeapBytes } from '@gpio-fleet/test-tools';
-import { createLightMetrics } from '../src/metrics.js';
+import { createTrafficLightMetrics } from '../src/metrics.js';
 
 const DAY = 86_400;
 
@@ -21,7 +21,7 @@ describe('traffic-light soak: 7 simulated days', () => {
       green: await factory.openOutput(pins.green, 'tl'),
     });
     const registry = createRegistry();
-    const metrics = createLightMetrics(registry, DEFAULT_PHASES);
+    const metrics = createTrafficLightMetrics(registry, DEFAULT_PHASES);
     let expectedIndex = 0;
     let phases = 0;
     let cycles = 0;

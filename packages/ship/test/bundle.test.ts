@@ -44,6 +44,6 @@ describe('bundleApp', () => {
   it('maps every workspace package with a src/index.ts', () => {
     const sources = workspaceSources(repoRoot);
     expect(sources.get('@gpio-fleet/gpio')).toBe(join(repoRoot, 'packages', 'gpio', 'src', 'index.ts'));
-    expect(sources.get('@gpio-fleet/service')).toBe(join(repoRoot, 'packages', 'service', 'src', 'index.ts'));
+    expect(sources.get('@gpio-fleet/runtime')).toBe(join(repoRoot, 'packages', 'runtime', 'src', 'index.ts'));
   });
 });

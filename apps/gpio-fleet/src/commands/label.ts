@@ -1,6 +1,6 @@
 // gpio-fleet label: put the device label (device=raspberry, what the charts' nodeSelector
 // wants) on named nodes or on every detected Raspberry Pi; or take it off with --remove.
-import { opt, UsageError } from '@gpio-fleet/service';
+import { opt, UsageError } from '@gpio-fleet/cli-kit';
 import type { V1Node } from '@kubernetes/client-node';
 import { EXIT, KubeError } from '../kube/errors.js';
 import { describeChange, planLabels } from '../model/label-plan.js';

@@ -5,7 +5,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { UsageError } from '@gpio-fleet/service';
+import { UsageError } from '@gpio-fleet/cli-kit';
 import { EXIT, KubeError } from './errors.js';
 
 export interface KubeconfigChoice {

@@ -1,0 +1,118 @@
+// What every GPIO service does the same way, so an app's main holds only its own domain:
+// a logger that names the app and the node, signal handling from the first moment, the
+// backend and its start-up log, /metrics with gpio_backend_info, /healthz and /readyz,
+// the mock's routes, and one exit code when everything has stopped.
+import { createLifecycle, createLogger, exitCodeFor, type Cleanup, type Logger } from '@gpio-fleet/cli-kit';
+import type { LineDriver, Pin, PinFactory } from '@gpio-fleet/gpio';
+import type { Registry } from 'prom-client';
+import { startGpio } from '../gpio/start-gpio.js';
+import { jsonRoute, type JsonHandler } from '../http/json-route.js';
+import { startServiceServer, type Route } from '../http/server.js';
+import { registerBackendInfo } from '../metrics/backend-info.js';
+import { Exposition } from '../metrics/exposition.js';
+import type { ServiceOptionValues } from '../options/service-options.js';
+
+/** The simulated hardware an app builds for the mock backend. */
+export interface Simulation {
+  driver: LineDriver;
+  /** Controls of the simulated world by "METHOD /path"; they exist only on the mock backend. */
+  routes?: Record<string, JsonHandler>;
+}
+
+export interface ServiceDefinition {
+  /** The app's name, on every log line. */
+  name: string;
+  options: ServiceOptionValues;
+  /** Every pin the app claims, by role: logged with all its names, and in gpio_backend_info. */
+  pins: Readonly<Record<string, Pin>>;
+  /** Builds the simulated circuits; called only when the mock backend is chosen. */
+  simulate(logger: Logger): Simulation;
+  /**
+   * The app: claim its lines, serve, start its loop. The service runs until a signal or
+   * until the app calls `service.stop()`; an error thrown here stops it with that error.
+   */
+  start(service: Service): Promise<void>;
+  /** Environment to read NODE_NAME from (default: the process's). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Service {
+  readonly logger: Logger;
+  readonly factory: PinFactory;
+  /** Aborted when the service starts stopping: pass it to loops and waits. */
+  readonly signal: AbortSignal;
+  readonly stopping: boolean;
+  /** Cleanup to run when stopping, last registered first. */
+  onStop(hook: Cleanup, name: string): void;
+  /** Stop: run every cleanup step, then end with `code` (1 if a step failed). */
+  stop(reason: string, code: number): Promise<number>;
+  /** Start the HTTP server with the app's metrics, registered by `register`. */
+  serve<M>(register: (registry: Registry) => M): Promise<M>;
+  /** /readyz answers 200 from now on (until the service stops). */
+  markReady(): void;
+}
+
+/** Runs the service; resolves with the exit code once it has stopped and released its pins. */
+export async function runService(definition: ServiceDefinition): Promise<number> {
+  const { options, name } = definition;
+  const nodeName = (definition.env ?? process.env).NODE_NAME || undefined;
+  const logger = createLogger({ level: options.logLevel, base: { app: name, ...(nodeName ? { node: nodeName } : {}) } });
+  // Signals are handled from here on: a SIGTERM during start-up still releases whatever has
+  // been claimed and stops cleanly.
+  const lifecycle = createLifecycle({ logger });
+  try {
+    let simulation: Simulation | undefined;
+    const selection = await startGpio({
+      choice: options.gpio,
+      chip: options.gpioChip,
+      logger,
+      pins: definition.pins,
+      mock: () => (simulation = definition.simulate(logger)).driver,
+    });
+    const { factory } = selection;
+    lifecycle.onShutdown(() => factory.close(), 'release GPIO');
+    let ready = false;
+    const service: Service = {
+      logger,
+      factory,
+      signal: lifecycle.signal,
+      get stopping() {
+        return lifecycle.stopping;
+      },
+      onStop: (hook, step) => lifecycle.onShutdown(hook, step),
+      stop: (reason, code) => lifecycle.shutdown(reason, code),
+      markReady: () => {
+        ready = true;
+      },
+      async serve(register) {
+        const exposition = new Exposition({ nodeName });
+        registerBackendInfo(exposition.registry, factory.name, Object.values(definition.pins).map((p) => p.id));
+        const metrics = register(exposition.registry);
+        const routes: Record<string, Route> = {};
+        for (const [key, handler] of Object.entries(simulation?.routes ?? {})) routes[key] = jsonRoute(handler);
+        const server = await startServiceServer({
+          host: options.host,
+          port: options.port,
+          metrics: exposition,
+          ready: () => ready && !lifecycle.stopping,
+          routes,
+        });
+        if (lifecycle.stopping) {
+          // Stopped while the listener was opening: its cleanup step would come too late.
+          await server.close();
+          throw new Error('stopped while starting the HTTP server');
+        }
+        lifecycle.onShutdown(() => server.close(), 'stop HTTP server');
+        logger.info('serving metrics', { url: `${server.url}/metrics`, host: options.host, port: server.port });
+        return metrics;
+      },
+    };
+    await definition.start(service);
+  } catch (err) {
+    // Stopped by a signal while starting: whatever failed after that is part of stopping.
+    if (lifecycle.stopping) return lifecycle.stopped;
+    await lifecycle.shutdown('start-up failed', exitCodeFor(err));
+    throw err;
+  }
+  return lifecycle.stopped;
+}
