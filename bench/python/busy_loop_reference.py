@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""REFERENCE RECONSTRUCTION, not project code.
+"""A reconstruction of the original system's algorithm, not project code.
 
-The 2019 light sensor's algorithm (REFERENCE.md section 1), rebuilt for the benchmark:
+The 2019 light sensor's algorithm (docs/original-system.md#light-sensor), rebuilt for the benchmark:
 drive the pin LOW as an output for 0.1 s, switch it to input, and count busy-loop
 iterations until it reads HIGH. The original read a real pin through RPi.GPIO; there is no
 Pi here, so `SimulatedRcPin` stands in for it: a pin that reads HIGH once `charge_time`

@@ -11,7 +11,7 @@ import { createProgress, type Progress } from './progress.js';
 import { ensureRuntime, loadRuntimePins, type Runtime } from './runtime.js';
 import { buildSea, DEFAULT_SEA_SETTINGS, type SeaResult, type SeaSettings } from './sea.js';
 import { TARGET_ARCHES, TARGETS, type TargetArch } from './targets.js';
-import { assertHostReady } from './toolchain.js';
+import { ensureHostReady } from './toolchain.js';
 
 export interface BuildOptions {
   arches?: readonly TargetArch[];
@@ -51,7 +51,7 @@ export async function buildBundles(options: BuildOptions = {}): Promise<Bundle[]
 
 export async function buildRuntimes(options: BuildOptions = {}): Promise<Runtime[]> {
   const o = resolved(options);
-  assertHostReady(o.arches);
+  ensureHostReady(o.arches, (line) => o.progress.info(line));
   const pins = loadRuntimePins();
   const out: Runtime[] = [];
   for (const arch of o.arches) out.push(await ensureRuntime(TARGETS[arch], pins[arch], o.cache, o.progress));
@@ -60,7 +60,7 @@ export async function buildRuntimes(options: BuildOptions = {}): Promise<Runtime
 
 export async function buildAddons(options: BuildOptions = {}): Promise<NativeDir[]> {
   const o = resolved(options);
-  assertHostReady(o.arches);
+  ensureHostReady(o.arches, (line) => o.progress.info(line));
   const pins = loadRuntimePins();
   const out: NativeDir[] = [];
   for (const arch of o.arches) {
@@ -84,7 +84,7 @@ export interface BinariesResult {
 export async function buildBinaries(options: BuildOptions = {}): Promise<BinariesResult> {
   const o = resolved(options);
   const t0 = performance.now();
-  assertHostReady(o.arches);
+  ensureHostReady(o.arches, (line) => o.progress.info(line));
   o.progress.info(`building ${o.apps.join(', ')} for linux ${o.arches.join(', ')}; cache ${o.cache}`);
   const bundles = await buildBundles(options);
   const pins = loadRuntimePins();

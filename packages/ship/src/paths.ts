@@ -1,8 +1,8 @@
 // Where things live: the repository (found from this file, so the tool works from any cwd),
 // the release output under <repo>/dist, and the build cache keyed by version.
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cacheRoot as projectCacheRoot } from '@gpio-fleet/test-tools/provision';
 
 /** packages/ship (this file is in src/ when run from source, dist/ when compiled). */
 export const shipDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,8 +18,8 @@ export function outputDirs(distRoot: string = join(repoRoot, 'dist')): OutputDir
   return { root: distRoot, bundles: join(distRoot, 'bundles'), bin: join(distRoot, 'bin') };
 }
 
-/** GPIO_FLEET_CACHE, else $XDG_CACHE_HOME/gpio-fleet, else ~/.cache/gpio-fleet. */
+/** GPIO_FLEET_CACHE, else the project's cache root ($XDG_CACHE_HOME/gpio-fleet, else ~/.cache/gpio-fleet). */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   if (env.GPIO_FLEET_CACHE) return resolve(env.GPIO_FLEET_CACHE);
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'gpio-fleet');
+  return projectCacheRoot(env);
 }

@@ -1,6 +1,8 @@
-// Checks that the host has what building for the chosen targets needs, and says exactly what
-// to install when it does not (the build does not install system packages itself).
-import { spawnSync } from 'node:child_process';
+// What the host needs to build for the chosen targets (cross toolchains, qemu, target
+// libraries), and making sure it has it: missing Debian packages are installed when the build
+// runs as root, each command printed; otherwise the build stops with the exact command to run.
+// The installing itself is @gpio-fleet/test-tools' (one implementation for tests and builds).
+import { ensureDebianPackages, type Log } from '@gpio-fleet/test-tools/provision';
 import { TARGETS, type TargetArch } from './targets.js';
 
 export interface HostRequirements {
@@ -18,25 +20,14 @@ export function hostRequirements(arches: readonly TargetArch[]): HostRequirement
   return { packages: [...packages], architectures: [...architectures] };
 }
 
-export function missingDebianPackages(packages: readonly string[]): string[] {
-  return packages.filter(
-    (p) => spawnSync('dpkg-query', ['-W', '-f=${Status}', p], { encoding: 'utf8' }).stdout?.trim() !== 'install ok installed',
-  );
-}
-
-export function installCommand(req: HostRequirements, missing: readonly string[]): string {
-  const addArch = req.architectures.map((a) => `dpkg --add-architecture ${a} && `).join('');
-  return `${addArch}apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
-}
-
-/** Throws with the install command when a needed Debian package is missing. */
-export function assertHostReady(arches: readonly TargetArch[]): void {
+/** Installs (as root) or names (otherwise) what `req` lacks; throws when the host cannot build. */
+export function ensureHostPackages(req: HostRequirements, log: Log): void {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(`the release build runs on an x64 Linux host (this is ${process.platform}/${process.arch})`);
   }
-  const req = hostRequirements(arches);
-  const missing = missingDebianPackages(req.packages);
-  if (missing.length > 0) {
-    throw new Error(`missing Debian packages for building ${arches.join(', ')}: ${missing.join(' ')}\nInstall them (as root):\n  ${installCommand(req, missing)}`);
-  }
+  ensureDebianPackages(req.packages, { architectures: req.architectures, log });
+}
+
+export function ensureHostReady(arches: readonly TargetArch[], log: Log): void {
+  ensureHostPackages(hostRequirements(arches), log);
 }

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { start, waitFor, type Started } from './processes.js';
+import { jsonLines, start, waitFor, type Started } from './processes.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -11,11 +11,7 @@ export const appCli = (app: 'light-sensor' | 'traffic-light'): string => join(RE
 
 /** JSON log records an app has written to stderr so far. */
 export function logRecords(p: Started): Record<string, unknown>[] {
-  return p
-    .stderr()
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return jsonLines(p.stderr());
 }
 
 /** Start an app with the node running the tests; resolves once it serves metrics. */

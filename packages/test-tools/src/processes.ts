@@ -31,7 +31,8 @@ export function start(command: string, args: string[], options: SpawnOptions = {
       running.delete(child);
       resolve({ code, signal });
     });
-    child.on('error', () => {
+    child.on('error', (e) => {
+      err += `\nspawn failed: ${e.message}`;
       running.delete(child);
       resolve({ code: null, signal: null });
     });
@@ -88,4 +89,18 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 export async function httpText(url: string): Promise<string | undefined> {
   const res = await fetch(url);
   return res.ok ? res.text() : undefined;
+}
+
+/** The JSON objects among `text`'s lines (other lines, e.g. warnings, and a line cut off at exit are skipped). */
+export function jsonLines(text: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      out.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // a line cut off at exit
+    }
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 // Prometheus' own tooling, from Debian, to check what we expose exactly as a server would.
 import { spawnSync } from 'node:child_process';
-import { ensureCommand } from './debian.js';
+import { ensureCommand } from './provision/debian.js';
 
 /** Keep only the metric families whose names start with one of `prefixes` (HELP/TYPE/samples). */
 export function filterFamilies(text: string, prefixes: readonly string[]): string {

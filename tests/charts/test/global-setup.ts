@@ -1,5 +1,5 @@
 // Runs once before the suite: make sure the pinned helm exists (building it if needed).
-import { ensureHelm } from '../scripts/helm.mjs';
+import { ensureHelm } from '@gpio-fleet/test-tools/provision';
 
 export default function setup(): void {
   ensureHelm();

@@ -1,9 +1,9 @@
 // helm lint --strict: on each chart with its defaults, and with every ci/ scenario.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { HELM_VERSION } from '@gpio-fleet/test-tools/provision';
 import { describe, expect, it } from 'vitest';
 import { helm } from './support/helm.js';
-import { HELM_VERSION } from '../scripts/helm.mjs';
 import { appCharts, chartPath, libraryChart } from './support/paths.js';
 
 describe('helm lint --strict', () => {

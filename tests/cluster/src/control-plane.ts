@@ -4,7 +4,7 @@
 // kubelets of nodes annotated kwok.x-k8s.io/node=fake. Everything lives in one directory
 // (certificates, kubeconfigs, etcd data, logs) and every process is recorded, so stop() (or
 // `npm run cluster:down` from another process) ends them all and removes the directory.
-import { freePort } from '@gpio-fleet/test-tools';
+import { freePort } from '@gpio-fleet/test-tools/processes';
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';

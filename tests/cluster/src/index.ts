@@ -4,5 +4,4 @@ export * from './fleet.js';
 export * from './kubeconfig.js';
 export * from './pki.js';
 export * from './state.js';
-export * from './versions.js';
 export * from './fleet-cluster.js';

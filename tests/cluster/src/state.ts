@@ -2,7 +2,7 @@
 // `npm run cluster:down` in another shell can find and stop it.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheRoot } from './binaries.js';
+import { cacheRoot } from '@gpio-fleet/test-tools/provision';
 import type { ControlPlaneState } from './control-plane.js';
 
 export function stateFile(): string {

@@ -4,9 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cacheRoot } from '../src/binaries.js';
+import { cacheRoot, KUBERNETES_VERSION, KWOK_VERSION } from '@gpio-fleet/test-tools/provision';
 import { alive } from '../src/control-plane.js';
-import { KUBERNETES_VERSION, KWOK_VERSION } from '../src/versions.js';
 import { gpioFleet, PI_NODES, repoRoot, run } from './support/cluster.js';
 
 const cli = join(repoRoot, 'tests', 'cluster', 'dist', 'cli.js');

@@ -1,9 +1,9 @@
 // The control plane under the scenarios is the real thing: the built kube-apiserver answers,
 // the fake fleet is registered as kubelets would, and kwok keeps the nodes Ready.
 import { VersionApi } from '@kubernetes/client-node';
+import { KUBERNETES_VERSION } from '@gpio-fleet/test-tools/provision';
 import { describe, expect, it } from 'vitest';
 import { FLEET, GPIO_RESOURCE } from '../src/fleet.js';
-import { KUBERNETES_VERSION } from '../src/versions.js';
 import { core, kubeConfig } from './support/cluster.js';
 
 describe('the test control plane', () => {

@@ -5,8 +5,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureHelm } from '@gpio-fleet/test-tools/provision';
 import type { TestProject } from 'vitest/node';
-import { ensureHelm } from '../../charts/scripts/helm.mjs';
 import { ensureControlPlaneBinaries } from '../src/binaries.js';
 import { startFleetCluster } from '../src/fleet-cluster.js';
 
@@ -22,7 +22,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const log = (m: string) => process.stderr.write(`[cluster-tests] ${m}\n`);
   const t0 = Date.now();
-  const helm = ensureHelm();
+  const helm = ensureHelm({ log });
   const binaries = ensureControlPlaneBinaries(log);
   log(`tools ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const dir = mkdtempSync(join(tmpdir(), 'gpio-fleet-e2e-'));

@@ -3,9 +3,9 @@
 // the light-sensor pod on a fake node (kwok allocates pod IPs from the node's podCIDR).
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPodNetwork, type PodNetwork } from '@gpio-fleet/test-tools';
 import { deleteNodes, registerNodes, type FakeNode } from '../src/fleet.js';
 import { chartDir, freshNamespace, gpioFleet, helm, kubeconfig, lightSensorCli, podsIn, suffix, unlabelAll, waitFor } from './support/cluster.js';
-import { createPodNetwork, type PodNetwork } from './support/netns.js';
 
 const SENSORS = [
   { lux: 50, octet: 11 },

@@ -1,13 +1,13 @@
-// The image build installs what it needs from Debian when it is missing (buildah, and the
-// target libraries the images copy), printing each command, so `npm run build:images` works on
-// a fresh Debian 12 machine. Needs root; fails with the exact command otherwise.
-import { execFileSync } from 'node:child_process';
+// What the image build needs from Debian on top of the executables' build: buildah, readelf
+// and the target libraries the images copy. Installed like the rest (../toolchain.ts), so
+// `npm run build:images` and `npm run build:binaries` behave the same on a fresh machine.
+import type { Log } from '@gpio-fleet/test-tools/provision';
 import type { TargetArch } from '../targets.js';
-import { hostRequirements, missingDebianPackages } from '../toolchain.js';
+import { ensureHostPackages, hostRequirements, type HostRequirements } from '../toolchain.js';
 import type { ImagePlatform } from './platforms.js';
 
 /** buildah, readelf and the target libraries, plus what the runtime and addon builds need. */
-export function imageHostPackages(platforms: readonly ImagePlatform[]): { packages: string[]; architectures: string[] } {
+export function imageHostPackages(platforms: readonly ImagePlatform[]): HostRequirements {
   const ship = hostRequirements(platforms.map((p): TargetArch => p.arch));
   const packages = new Set<string>(['buildah', 'binutils', ...ship.packages]);
   const architectures = new Set<string>(ship.architectures);
@@ -18,28 +18,6 @@ export function imageHostPackages(platforms: readonly ImagePlatform[]): { packag
   return { packages: [...packages], architectures: [...architectures] };
 }
 
-function sh(log: (line: string) => void, command: string, args: string[]): void {
-  log(`$ ${command} ${args.join(' ')}`);
-  execFileSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-}
-
-export function ensureImageHostPackages(platforms: readonly ImagePlatform[], log: (line: string) => void): void {
-  const { packages, architectures } = imageHostPackages(platforms);
-  const missing = missingDebianPackages(packages);
-  if (missing.length === 0) return;
-  log(`installing missing Debian packages: ${missing.join(' ')}`);
-  if (process.getuid?.() !== 0) {
-    throw new Error(`missing Debian packages ${missing.join(' ')}; run as root: apt-get install -y --no-install-recommends ${missing.join(' ')}`);
-  }
-  const foreign = execFileSync('dpkg', ['--print-foreign-architectures'], { encoding: 'utf8' }).split('\n');
-  for (const a of architectures) if (!foreign.includes(a)) sh(log, 'dpkg', ['--add-architecture', a]);
-  // Wait for the dpkg lock rather than fail when another build or test is installing.
-  const lock = ['-o', 'DPkg::Lock::Timeout=600'];
-  try {
-    sh(log, 'apt-get', [...lock, 'update', '-q']);
-  } catch {
-    // A mirror mid-sync fails one index; the install below still fails loudly if it matters.
-    log('apt-get update reported errors; trying the install with the package lists it has');
-  }
-  sh(log, 'apt-get', [...lock, 'install', '-y', '-q', '--no-install-recommends', ...missing]);
+export function ensureImageHostPackages(platforms: readonly ImagePlatform[], log: Log): void {
+  ensureHostPackages(imageHostPackages(platforms), log);
 }

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { helmPath } from '../../scripts/helm.mjs';
+import { helmPath } from '@gpio-fleet/test-tools/provision';
 import { chartPath } from './paths.js';
 
 export interface HelmResult {
