@@ -10,7 +10,7 @@ The image's entrypoint is the app itself, so the chart passes only env and extra
 {{- $hostPaths := include "gpio-fleet-common.gpio.hostPaths" . | fromYamlArray }}
 {{- $scratchDirs := include "gpio-fleet-common.gpio.scratchDirs" . | fromYamlArray }}
 {{- $chip := include "gpio-fleet-common.gpio.chip" . }}
-{{- $podLabels := merge (include "gpio-fleet-common.labels" . | fromYaml) (.Values.podLabels | default dict) }}
+{{- $podLabels := include "gpio-fleet-common.objectLabels" (dict "root" . "extra" .Values.podLabels) | fromYaml }}
 {{- $podAnnotations := deepCopy (.Values.podAnnotations | default dict) }}
 {{- if .Values.metrics.podAnnotations }}
 {{- $_ := set $podAnnotations "prometheus.io/scrape" "true" }}

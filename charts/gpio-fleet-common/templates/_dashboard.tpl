@@ -10,7 +10,7 @@ metadata:
   name: {{ include "gpio-fleet-common.fullname" . }}-dashboard
   namespace: {{ .Values.grafanaDashboard.namespace | default .Release.Namespace }}
   labels:
-    {{- merge (dict "grafana_dashboard" "1") (include "gpio-fleet-common.labels" . | fromYaml) (.Values.grafanaDashboard.labels | default dict) | toYaml | nindent 4 }}
+    {{- merge (dict "grafana_dashboard" "1") (include "gpio-fleet-common.objectLabels" (dict "root" . "extra" .Values.grafanaDashboard.labels) | fromYaml) | toYaml | nindent 4 }}
   {{- with .Values.grafanaDashboard.annotations }}
   annotations:
     {{- toYaml . | nindent 4 }}

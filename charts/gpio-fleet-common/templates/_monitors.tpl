@@ -29,7 +29,7 @@ metricRelabelings:
 name: {{ include "gpio-fleet-common.fullname" .root }}
 namespace: {{ .monitor.namespace | default .root.Release.Namespace }}
 labels:
-  {{- merge (include "gpio-fleet-common.labels" .root | fromYaml) (.monitor.labels | default dict) | toYaml | nindent 2 }}
+  {{- include "gpio-fleet-common.objectLabels" (dict "root" .root "extra" .monitor.labels) | nindent 2 }}
 {{- end }}
 
 {{/* The selector part both monitors share. */}}

@@ -53,8 +53,8 @@ app.kubernetes.io/name: {{ include "gpio-fleet-common.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
-{{/* Labels for every object the charts render. */}}
-{{- define "gpio-fleet-common.labels" -}}
+{{/* The chart's own labels, on every object it renders. */}}
+{{- define "gpio-fleet-common.ownLabels" -}}
 helm.sh/chart: {{ include "gpio-fleet-common.chart" . }}
 {{ include "gpio-fleet-common.selectorLabels" . }}
 app.kubernetes.io/version: {{ include "gpio-fleet-common.version" . | quote }}
@@ -63,11 +63,33 @@ app.kubernetes.io/part-of: gpio-fleet
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 
-{{/* The image reference: a digest, when given, pins the image and replaces the tag. */}}
+{{/*
+The labels of one object: the chart's own, then the object's extra labels (podLabels,
+service.labels, ...), then commonLabels; on a conflict the first wins, so the selector labels
+always stay the chart's. Selectors never use these: only "gpio-fleet-common.selectorLabels".
+Called with (dict "root" $ "extra" <map or nil>).
+*/}}
+{{- define "gpio-fleet-common.objectLabels" -}}
+{{- merge (include "gpio-fleet-common.ownLabels" .root | fromYaml) (.extra | default dict) (.root.Values.commonLabels | default dict) | toYaml }}
+{{- end }}
+
+{{/* Labels for an object without extra labels of its own: the chart's, plus commonLabels. */}}
+{{- define "gpio-fleet-common.labels" -}}
+{{- include "gpio-fleet-common.objectLabels" (dict "root" .) }}
+{{- end }}
+
+{{/*
+The image reference: global.imageRegistry, when set, in front of image.repository; a digest,
+when given, pins the image and replaces the tag.
+*/}}
 {{- define "gpio-fleet-common.image" -}}
+{{- $repository := .Values.image.repository }}
+{{- with dig "imageRegistry" "" (.Values.global | default dict) }}
+{{- $repository = printf "%s/%s" (trimSuffix "/" .) $repository }}
+{{- end }}
 {{- if .Values.image.digest }}
-{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- printf "%s@%s" $repository .Values.image.digest }}
 {{- else }}
-{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion | toString) }}
+{{- printf "%s:%s" $repository (.Values.image.tag | default .Chart.AppVersion | toString) }}
 {{- end }}
 {{- end }}

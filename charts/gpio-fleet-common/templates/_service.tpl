@@ -14,7 +14,7 @@ metadata:
   name: {{ include "gpio-fleet-common.fullname" . }}
   namespace: {{ .Release.Namespace }}
   labels:
-    {{- merge (include "gpio-fleet-common.labels" . | fromYaml) (.Values.service.labels | default dict) | toYaml | nindent 4 }}
+    {{- include "gpio-fleet-common.objectLabels" (dict "root" . "extra" .Values.service.labels) | nindent 4 }}
   {{- with .Values.service.annotations }}
   annotations:
     {{- toYaml . | nindent 4 }}

@@ -1,30 +1,29 @@
 #!/usr/bin/env node
 // `npm run build:charts`: package the app charts with helm into dist/charts/*.tgz and write the
-// chart repository index (dist/charts/index.yaml), after checking that the vendored library
-// copies and the README values tables are current.
+// chart repository index (dist/charts/index.yaml), after checking that every generated part of
+// the charts (shared values and schema, README values tables, the packaged library and
+// Chart.lock) is current.
 //
 //   node tests/charts/scripts/build-charts.mjs [--out DIR] [--url URL]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureHelm } from './helm.mjs';
-import { appCharts, chartsDir, vendorDiff } from './vendor-common.mjs';
-import { syncChart } from './values-docs.mjs';
+import { ensureHelm } from '@gpio-fleet/test-tools/provision';
+import { appCharts, chartsDir, GENERATE_COMMAND } from './charts.mjs';
+import { staleParts } from './generate.mjs';
 
 /**
- * @param {{ out?: string, url?: string, log?: (m: string) => void }} [options]
+ * @param {{ out?: string, url?: string, root?: string, log?: (m: string) => void }} [options]
+ *   root: the charts folder (default the repository's charts/)
  * @returns {{ out: string, packages: string[] }}
  */
 export function buildCharts(options = {}) {
   const log = options.log ?? ((m) => console.log(m));
   const out = resolve(options.out ?? fileURLToPath(new URL('../../../dist/charts/', import.meta.url)));
-  for (const app of appCharts) {
-    const diff = vendorDiff(app);
-    if (diff.length > 0) throw new Error(`charts/${app}: vendored library is stale (${diff.join('; ')}); run node tests/charts/scripts/vendor-common.mjs --write`);
-    const docs = syncChart(join(chartsDir, app));
-    if (docs.errors.length > 0 || docs.stale) throw new Error(`charts/${app}: README values table is stale or values.yaml undocumented; run node tests/charts/scripts/values-docs.mjs --write`);
-  }
+  const root = options.root ?? chartsDir;
+  const stale = staleParts(root);
+  if (stale.length > 0) throw new Error(`${stale.join('\n')}\nrun: ${GENERATE_COMMAND}`);
   const helm = ensureHelm();
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
@@ -35,8 +34,8 @@ export function buildCharts(options = {}) {
   };
   const packages = [];
   for (const app of appCharts) {
-    run(['lint', '--strict', join(chartsDir, app)]);
-    const said = run(['package', join(chartsDir, app), '--destination', out]);
+    run(['lint', '--strict', join(root, app)]);
+    const said = run(['package', join(root, app), '--destination', out]);
     const path = said.replace(/^.*saved it to: /s, '').trim();
     packages.push(path);
     log(`packaged ${path}`);

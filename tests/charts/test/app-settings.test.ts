@@ -1,31 +1,89 @@
-// App settings in values become the environment variables the apps read (names from the app
-// CLI contract); extraArgs and extraEnv reach the container.
+// App settings in values become the environment variables the apps read; extraArgs and extraEnv
+// reach the container. The variable names and the defaults come from the apps' own option
+// declarations (apps/<app>/src/options.ts), so a renamed variable or a changed app default
+// fails here until the chart follows.
 import { describe, expect, it } from 'vitest';
+import { options as lightSensorOptions } from '@gpio-fleet/light-sensor/options';
+import { options as trafficLightOptions } from '@gpio-fleet/traffic-light/options';
 import { container, envOf } from './support/daemonset.js';
 import { render } from './support/helm.js';
+import { appCharts } from './support/paths.js';
+
+/** What the test needs of an option declaration. */
+interface AppOption {
+  flag: string;
+  env?: string | undefined;
+  defaultText?: string | undefined;
+  parse(raw: string): unknown;
+}
+
+const declared: Record<string, AppOption[]> = {
+  'light-sensor': Object.values(lightSensorOptions),
+  'traffic-light': Object.values(trafficLightOptions),
+};
+
+// Variables the chart deliberately does not set to the app's default, with the reason. Every
+// other variable an app reads must be rendered by default with a value the app parses to its own
+// default.
+const NOT_THE_APP_DEFAULT = {
+  GPIO_BACKEND: 'the chart picks the backend from gpio.access; the app default "auto" would probe',
+  GPIO_CHIP: 'set only where gpio.access needs a chip; otherwise the app finds it by label',
+  METRICS_HOST: 'left unset: the app listens on 0.0.0.0, as a pod must',
+};
+const notTheAppDefault: Record<string, Record<string, string>> = {
+  'light-sensor': {
+    ...NOT_THE_APP_DEFAULT,
+    MOCK_LUX: 'mock.lux runs a 10-minute day so a dashboard shows movement; the app default is a constant 100',
+  },
+  'traffic-light': {
+    ...NOT_THE_APP_DEFAULT,
+    TRAFFIC_LIGHT_CYCLES: 'left unset: a DaemonSet pod runs until stopped, which is the app default 0',
+  },
+};
+// Set by the chart although no option declares it: the downward API gives the node name,
+// which the apps put on every series.
+const NOT_OPTIONS = ['NODE_NAME'];
+
+/** Every variable the chart renders with its defaults; the mock's only exist in mode none. */
+function renderedEnv(chart: string): Map<string, string> {
+  const none = envOf(container(render(chart, { set: ['gpio.access=none'] })));
+  const byDefault = envOf(container(render(chart)));
+  return new Map([...none, ...byDefault]);
+}
+
+for (const { name: chart } of appCharts) {
+  describe(`${chart}: app settings from the app's option declarations`, () => {
+    const env = renderedEnv(chart);
+    const options = declared[chart]!;
+    const withEnv = options.filter((o): o is AppOption & { env: string } => o.env !== undefined);
+    const exceptions = notTheAppDefault[chart]!;
+
+    it('sets only variables the app reads', () => {
+      const known = new Set([...withEnv.map((o) => o.env), ...NOT_OPTIONS]);
+      expect([...env.keys()].filter((k) => !known.has(k))).toEqual([]);
+    });
+
+    it('lists as exceptions only variables the app reads', () => {
+      expect(Object.keys(exceptions).filter((k) => !withEnv.some((o) => o.env === k))).toEqual([]);
+    });
+
+    it.each(withEnv.filter((o) => !(o.env in exceptions)).map((o) => [o.env, o] as const))(
+      'renders %s with the app default',
+      (name, option) => {
+        const rendered = env.get(name);
+        if (option.defaultText === undefined) {
+          expect(rendered, `${name} has no app default, so the chart must leave it unset`).toBeUndefined();
+          return;
+        }
+        expect(rendered, `the chart does not set ${name} (--${option.flag}, app default ${option.defaultText})`).toBeDefined();
+        // Compared as the app reads them: "1e-06" from the chart and "1e-6" in the app are one value.
+        expect(option.parse(rendered!), `${name}="${rendered}", the app default is "${option.defaultText}"`).toEqual(option.parse(option.defaultText));
+      },
+    );
+  });
+}
 
 describe('light-sensor settings', () => {
-  it('maps every setting to its LIGHT_SENSOR_* / LOG_LEVEL variable, with the app defaults', () => {
-    const env = envOf(container(render('light-sensor')));
-    expect(Object.fromEntries([...env].filter(([k]) => k.startsWith('LIGHT_SENSOR_') || k === 'LOG_LEVEL'))).toEqual({
-      LIGHT_SENSOR_PIN: 'BOARD7',
-      LIGHT_SENSOR_INTERVAL: '1s',
-      LIGHT_SENSOR_DISCHARGE: '100ms',
-      LIGHT_SENSOR_TIMEOUT: '1s',
-      LIGHT_SENSOR_CHARGE_TIME_LIMIT: '10ms',
-      LIGHT_SENSOR_QUEUE_LEN: '5',
-      LIGHT_SENSOR_PULL: 'none',
-      LIGHT_SENSOR_R10: '15000',
-      LIGHT_SENSOR_GAMMA: '0.7',
-      LIGHT_SENSOR_CAPACITANCE: '1e-06',
-      LIGHT_SENSOR_VCC: '3.3',
-      LIGHT_SENSOR_VTH: '1.6',
-      LIGHT_SENSOR_PULL_DOWN_OHMS: '50000',
-      LIGHT_SENSOR_LOG_DELTA: '0',
-      LOG_LEVEL: 'info',
-    });
-  });
-
   it('passes changed settings through', () => {
     const env = envOf(
       container(
@@ -64,19 +122,16 @@ describe('light-sensor settings', () => {
   it('accepts a bare BCM number as pin', () => {
     expect(envOf(container(render('light-sensor', { set: ['sensor.pin=4'] }))).get('LIGHT_SENSOR_PIN')).toBe('4');
   });
+
+  it('runs the mock with mock.lux and mock.fault in mode none only', () => {
+    const none = envOf(container(render('light-sensor', { set: ['gpio.access=none', 'mock.lux=250', 'mock.fault=stuck-low'] })));
+    expect(none.get('MOCK_LUX')).toBe('250');
+    expect(none.get('MOCK_FAULT')).toBe('stuck-low');
+    expect(envOf(container(render('light-sensor'))).has('MOCK_LUX')).toBe(false);
+  });
 });
 
 describe('traffic-light settings', () => {
-  it('maps pins and phases to TRAFFIC_LIGHT_* with the app defaults', () => {
-    const env = envOf(container(render('traffic-light')));
-    expect(Object.fromEntries([...env].filter(([k]) => k.startsWith('TRAFFIC_LIGHT_')))).toEqual({
-      TRAFFIC_LIGHT_RED_PIN: 'WPI13',
-      TRAFFIC_LIGHT_AMBER_PIN: 'WPI12',
-      TRAFFIC_LIGHT_GREEN_PIN: 'WPI14',
-      TRAFFIC_LIGHT_PHASES: 'red:3s,red+amber:1s,green:5s,amber:2s',
-    });
-  });
-
   it('passes changed pins and phases through', () => {
     const env = envOf(
       container(render('traffic-light', { set: ['lights.pins.red=BOARD11', 'lights.pins.amber=J8:13', 'lights.pins.green=27', 'lights.phases=red:2s\\,green:2s\\,amber:500ms'] })),
@@ -89,7 +144,7 @@ describe('traffic-light settings', () => {
 });
 
 describe('extraArgs and extraEnv', () => {
-  for (const chart of ['light-sensor', 'traffic-light']) {
+  for (const { name: chart } of appCharts) {
     it(`${chart}: flags go to args, extra variables come after the chart's own`, () => {
       const c = container(
         render(chart, {

@@ -12,7 +12,7 @@ describe('README values tables', () => {
   it.each(appCharts.map((c) => c.name))('%s: README table matches values.yaml and every key is documented', (chart) => {
     const result = syncChart(chartPath(chart));
     expect(result.errors).toEqual([]);
-    expect(result.stale, 'README is stale: run node tests/charts/scripts/values-docs.mjs --write').toBe(false);
+    expect(result.stale, 'README is stale: run npm run charts:generate').toBe(false);
   });
 
   describe('the generator', () => {
@@ -54,7 +54,7 @@ describe('README values tables', () => {
       expect(readme).toContain('pod-security.kubernetes.io/enforce=privileged');
       expect(readme).toMatch(/VmHWM \| VmRSS/);
     }
-    expect(readFileSync(join(chartsDir, libraryChart, 'README.md'), 'utf8')).toContain('vendor-common.mjs --write');
+    expect(readFileSync(join(chartsDir, libraryChart, 'README.md'), 'utf8')).toContain('npm run charts:generate');
   });
 });
 

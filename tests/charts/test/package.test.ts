@@ -1,13 +1,14 @@
 // `npm run build:charts`: helm package + helm repo index. The packages must install on their own
-// (the library is inside them).
+// (the library is inside them), and build:charts refuses stale generated parts.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildCharts } from '../scripts/build-charts.mjs';
 import { helm } from './support/helm.js';
+import { chartsDir } from './support/paths.js';
 
 describe('build:charts', () => {
   const out = mkdtempSync(join(tmpdir(), 'charts-dist-'));
@@ -40,9 +41,29 @@ describe('build:charts', () => {
         'light-sensor/values.schema.json',
         'light-sensor/dashboards/light-sensor.json',
         'light-sensor/ci/default-values.yaml',
+        'light-sensor/Chart.lock',
         'light-sensor/charts/gpio-fleet-common/templates/_daemonset.tpl',
       ]),
     );
+    // helm unpacks the library archive into the package; the sources of the shared values
+    // stay out (charts/gpio-fleet-common/.helmignore).
+    expect(files.filter((f) => f.startsWith('light-sensor/charts/') && !f.startsWith('light-sensor/charts/gpio-fleet-common/'))).toEqual([]);
+    expect(files.filter((f) => f.includes('/values/'))).toEqual([]);
+  });
+
+  it('refuses to package while a generated part is stale, naming the command', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'charts-stale-'));
+    const charts = join(scratch, 'charts');
+    cpSync(chartsDir, charts, { recursive: true });
+    const values = join(charts, 'light-sensor', 'values.yaml');
+    writeFileSync(values, readFileSync(values, 'utf8').replace('  pullPolicy: IfNotPresent', '  pullPolicy: Always'));
+    try {
+      expect(() => buildCharts({ out: join(scratch, 'out'), root: charts, log: () => {} })).toThrow(
+        /charts\/light-sensor\/values.yaml: shared values are stale[\s\S]*run: npm run charts:generate/,
+      );
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 
   it('renders from the package alone', () => {

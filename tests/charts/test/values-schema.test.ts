@@ -48,8 +48,27 @@ describe('values schema rejects bad values, naming the key', () => {
       expect(rejection(chart.name, 'serviceMonitor.interval=often')).toMatch(/at '\/serviceMonitor\/interval'/);
     });
 
+    it(`${chart.name}: commonLabels that are not label names and values`, () => {
+      expect(rejection(chart.name, 'commonLabels.team=1')).toMatch(/at '\/commonLabels\/team': got number, want string/);
+      expect(rejection(chart.name, 'commonLabels.team=a b')).toMatch(/at '\/commonLabels\/team': 'a b' does not match pattern/);
+      expect(rejection(chart.name, `commonLabels.team=${'x'.repeat(64)}`)).toMatch(/at '\/commonLabels\/team': maxLength: got 64, want 63/);
+      expect(rejection(chart.name, 'commonLabels.-team=iot')).toMatch(/at '\/commonLabels': additional properties '-team' not allowed/);
+      expect(rejection(chart.name, 'commonlabels.team=iot')).toMatch(/at '': additional properties 'commonlabels' not allowed/);
+    });
+
+    it(`${chart.name}: a global.imageRegistry with a scheme or a trailing slash`, () => {
+      expect(rejection(chart.name, 'global.imageRegistry=https://mirror.example.com')).toMatch(/at '\/global\/imageRegistry': 'https:\/\/mirror.example.com' does not match pattern/);
+      expect(rejection(chart.name, 'global.imageRegistry=mirror.example.com/')).toMatch(/at '\/global\/imageRegistry'/);
+      expect(rejection(chart.name, 'global.imageRegistry=1')).toMatch(/at '\/global\/imageRegistry': got number, want string/);
+    });
+
     it(`${chart.name}: accepts the values of every documented form`, () => {
       expect(() => render(chart.name, { set: ['gpio.access=none', 'serviceMonitor.interval=1m30s', 'updateStrategy.rollingUpdate.maxUnavailable=25%'] })).not.toThrow();
+      expect(() =>
+        render(chart.name, { set: ['commonLabels.team=iot', 'commonLabels.example\\.com/site=berlin-1', 'commonLabels.empty=', 'global.imageRegistry=registry.example.com:5000/ghcr-proxy'] }),
+      ).not.toThrow();
+      // A parent chart's globals for its other dependencies reach this chart too.
+      expect(() => render(chart.name, { set: ['global.storageClass=fast', 'global.imageRegistry=registry.example.com'] })).not.toThrow();
     });
   }
 
@@ -91,14 +110,16 @@ describe('values schemas', () => {
     expect(a.definitions).toEqual(b.definitions);
   });
 
-  it('are strict: every object we own rejects unknown keys', () => {
+  it('are strict: every object we own rejects unknown keys (global is shared with parent charts)', () => {
     for (const chart of appCharts) {
       const loose: string[] = [];
       const visit = (node: unknown, path: string): void => {
         if (!node || typeof node !== 'object') return;
         const n = node as Record<string, unknown>;
         if (n.properties) {
-          if (n.additionalProperties !== false) loose.push(path);
+          // A parent chart may set globals for its other dependencies; this chart reads only
+          // the ones it declares, each of which is checked.
+          if (n.additionalProperties !== false && path !== '/global') loose.push(path);
           for (const [k, v] of Object.entries(n.properties as Record<string, unknown>)) visit(v, `${path}/${k}`);
         }
         if (n.definitions) for (const [k, v] of Object.entries(n.definitions as Record<string, unknown>)) visit(v, `#${k}`);
@@ -108,9 +129,9 @@ describe('values schemas', () => {
     }
   });
 
-  it('cover exactly the keys of values.yaml (plus the ones Helm adds)', () => {
+  it('cover exactly the keys of values.yaml (plus the one Helm adds for the library)', () => {
     for (const chart of appCharts) {
-      const schemaKeys = Object.keys(schemaOf(chart.name).properties).filter((k) => k !== 'global' && k !== 'gpio-fleet-common');
+      const schemaKeys = Object.keys(schemaOf(chart.name).properties).filter((k) => k !== 'gpio-fleet-common');
       expect(schemaKeys.sort()).toEqual(Object.keys(valuesOf(chart.name)).sort());
     }
   });
