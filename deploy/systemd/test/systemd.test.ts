@@ -5,20 +5,23 @@ import { spawnSync } from 'node:child_process';
 import { copyFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../src/paths.js';
-import { binaryPath } from './helpers/targets.js';
+import { ensureCommand, ensureExecutables, REPO_ROOT } from '@gpio-fleet/test-tools';
 
 const units = ['light-sensor', 'traffic-light'] as const;
-const unitDir = join(repoRoot, 'deploy', 'systemd');
+const unitDir = fileURLToPath(new URL('..', import.meta.url));
+const executable = (app: string) => join(REPO_ROOT, 'dist', 'bin', `${app}-linux-x64`);
 let root: string;
 
 function analyze(args: string[]) {
-  const r = spawnSync('systemd-analyze', args, { encoding: 'utf8' });
+  const r = spawnSync(ensureCommand('systemd-analyze', 'systemd'), args, { encoding: 'utf8' });
   return { code: r.status, output: `${r.stdout}${r.stderr}`.trim() };
 }
 
 beforeAll(async () => {
+  // The units start the real executable: build it the way a user does (cached after the first time).
+  ensureExecutables(['x64']);
   root = await mkdtemp(join(tmpdir(), 'ship-systemd-'));
   // systemd's own units (sysinit.target & co.), which verify loads as dependencies.
   await mkdir(join(root, 'usr', 'lib', 'systemd'), { recursive: true });
@@ -27,7 +30,7 @@ beforeAll(async () => {
   await mkdir(join(root, 'opt', 'gpio-fleet', 'bin'), { recursive: true });
   for (const app of units) {
     await copyFile(join(unitDir, `${app}.service`), join(root, 'etc', 'systemd', 'system', `${app}.service`));
-    await copyFile(binaryPath(app, 'x64'), join(root, 'opt', 'gpio-fleet', 'bin', app));
+    await copyFile(executable(app), join(root, 'opt', 'gpio-fleet', 'bin', app));
   }
 });
 afterAll(() => rm(root, { recursive: true, force: true }));

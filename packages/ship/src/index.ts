@@ -5,6 +5,7 @@ export * from './build.js';
 export * from './bundle.js';
 export * from './elf.js';
 export * from './format.js';
+export * from './node-majors.js';
 export * from './paths.js';
 export * from './progress.js';
 export * from './runtime.js';

@@ -21,17 +21,23 @@ const imagesDir = join(outputDirs().root, 'images');
 const PLATFORMS = IMAGE_PLATFORMS.map(platformName);
 const MOCK_LUX = 250;
 const scratch = mkdtempSync(join(tmpdir(), 'gpio-fleet-images-test-'));
-const layouts = {} as Record<AppName, OciLayout>;
+const layouts = new Map<AppName, OciLayout>();
+
+function layoutOf(app: AppName): OciLayout {
+  const layout = layouts.get(app);
+  if (!layout) throw new Error(`no OCI layout read for ${app}`);
+  return layout;
+}
 
 function image(app: AppName, platform: string): LayoutImage {
-  const found = layouts[app].images.find((i) => i.platform === platform);
+  const found = layoutOf(app).images.find((i) => i.platform === platform);
   if (!found) throw new Error(`${app} has no ${platform} image`);
   return found;
 }
 
 function layerEntries(app: AppName, platform: string, layer: 0 | 1): TarEntry[] {
   const d = image(app, platform).manifest.layers[layer]!;
-  return gzippedTarEntries(readBlob(layouts[app].dir, d.digest));
+  return gzippedTarEntries(readBlob(layoutOf(app).dir, d.digest));
 }
 
 function appPackage(app: AppName): { version: string; description: string } {
@@ -41,14 +47,14 @@ function appPackage(app: AppName): { version: string; description: string } {
 beforeAll(() => {
   // Same command a developer runs; prints its progress and layer-size table.
   execFileSync('npm', ['run', 'build:images'], { cwd: repoRoot, stdio: 'inherit' });
-  for (const app of APP_NAMES) layouts[app] = readOciLayout(join(imagesDir, app));
+  for (const app of APP_NAMES) layouts.set(app, readOciLayout(join(imagesDir, app)));
 }, 1_200_000);
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('OCI layouts in dist/images', () => {
   it.each(APP_NAMES)('%s has exactly linux/amd64, linux/arm64 and linux/arm/v7, with intact blobs', (app) => {
-    const layout = layouts[app];
+    const layout = layoutOf(app);
     expect(layout.images.map((i) => i.platform).sort()).toEqual([...PLATFORMS].sort());
     for (const img of layout.images) {
       expect(img.config.os).toBe('linux');
@@ -60,20 +66,20 @@ describe('OCI layouts in dist/images', () => {
   it.each(PLATFORMS)('%s: every app shares one runtime layer, different from other platforms', (platform) => {
     const runtimeDigests = new Set(APP_NAMES.map((app) => image(app, platform).manifest.layers[0]!.digest));
     expect(runtimeDigests.size).toBe(1);
-    const others = PLATFORMS.filter((p) => p !== platform).map((p) => image(APP_NAMES[0], p).manifest.layers[0]!.digest);
+    const others = PLATFORMS.filter((p) => p !== platform).map((p) => image(APP_NAMES[0]!, p).manifest.layers[0]!.digest);
     expect(others).not.toContain([...runtimeDigests][0]);
     // ...and not just the same digest: the same diff_id in each config.
     expect(new Set(APP_NAMES.map((app) => image(app, platform).config.rootfs.diff_ids[0])).size).toBe(1);
   });
 
   it.each(APP_NAMES)('%s: the app layer is at most 1 MB compressed on every platform', (app) => {
-    for (const img of layouts[app].images) expect(img.manifest.layers[1]!.size).toBeLessThanOrEqual(1_000_000);
+    for (const img of layoutOf(app).images) expect(img.manifest.layers[1]!.size).toBeLessThanOrEqual(1_000_000);
   });
 
   it.each(APP_NAMES)('%s: runs node on its bundle in exec form, as 65534, with OCI labels', (app) => {
     const pkg = appPackage(app);
     const head = spawnSync('git', ['-C', repoRoot, 'rev-parse', '--verify', '--quiet', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
-    for (const img of layouts[app].images) {
+    for (const img of layoutOf(app).images) {
       const c = img.config.config!;
       expect(c.User).toBe('65534:65534');
       expect(c.Entrypoint).toEqual(['/usr/local/bin/node', `/app/${app}.cjs`]);
@@ -91,7 +97,7 @@ describe('OCI layouts in dist/images', () => {
       if (head) expect(labels['org.opencontainers.image.revision']).toBe(head);
       else expect(labels).not.toHaveProperty('org.opencontainers.image.revision');
     }
-    expect(layouts[app].index.manifests).toHaveLength(3);
+    expect(layoutOf(app).index.manifests).toHaveLength(3);
   });
 });
 
@@ -145,7 +151,7 @@ function unpack(app: AppName, platform: string): string {
   // The layers carry no entry for / itself; runtimes create it 0755, mkdtemp makes it 0700.
   chmodSync(root, 0o755);
   for (const l of image(app, platform).manifest.layers) {
-    execFileSync('tar', ['-xzf', join(layouts[app].dir, 'blobs', 'sha256', l.digest.slice(7)), '-C', root]);
+    execFileSync('tar', ['-xzf', join(layoutOf(app).dir, 'blobs', 'sha256', l.digest.slice(7)), '-C', root]);
   }
   unpacked.set(key, root);
   return root;

@@ -12,8 +12,8 @@ export interface AppImageMetadata {
   /** Repository URL (omitted from the labels when unknown). */
   source?: string;
   licenses: string;
-  /** Metrics port the app listens on by default (documented via EXPOSE). */
-  port: number;
+  /** Port the app listens on by default (documented via EXPOSE); none for a plain CLI. */
+  port: number | undefined;
   /** The bundle's file name inside /app, e.g. "light-sensor.cjs". */
   entry: string;
 }
@@ -47,7 +47,7 @@ export function appConfigArgs(m: AppImageMetadata, p: ImagePlatform): string[] {
     '--stop-signal', 'SIGTERM',
     // The GPIO backends load onoff/epoll from $GPIO_FLEET_NATIVE_DIR/node_modules first.
     '--env', `GPIO_FLEET_NATIVE_DIR=${APP_DIR}`,
-    '--port', `${m.port}/tcp`,
+    ...(m.port === undefined ? [] : ['--port', `${m.port}/tcp`]),
   ];
   for (const [k, v] of Object.entries(appLabels(m))) args.push('--label', `${k}=${v}`);
   return args;

@@ -1,13 +1,10 @@
 // Where an image comes from, for its OCI labels and creation time: the app's package.json,
 // the repository URL and the git commit. Everything has an override for release pipelines.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AppName } from '../apps.js';
+import { shippedApp, type AppName } from '../apps.js';
 import type { AppImageMetadata } from './image-metadata.js';
-
-/** Default metrics ports from the app CLI contract. */
-export const APP_PORTS: Readonly<Record<AppName, number>> = { 'light-sensor': 9110, 'traffic-light': 9111 };
 
 function git(repo: string, args: string[]): string | undefined {
   try {
@@ -58,16 +55,13 @@ export function createdEpoch(repo: string, env: NodeJS.ProcessEnv = process.env)
 }
 
 export function appMetadata(app: AppName, entry: string, repo: string, env: NodeJS.ProcessEnv = process.env): AppImageMetadata {
-  const manifest = join(repo, 'apps', app, 'package.json');
-  if (!existsSync(manifest)) throw new Error(`${app}: ${manifest} does not exist`);
-  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string; description?: string; license?: string };
-  if (!pkg.version) throw new Error(`${manifest} has no version`);
+  const declared = shippedApp(app, repo);
   const meta: AppImageMetadata = {
     app,
-    version: pkg.version,
-    description: pkg.description ?? app,
-    licenses: pkg.license ?? 'Apache-2.0',
-    port: APP_PORTS[app],
+    version: declared.version,
+    description: declared.description,
+    licenses: declared.license,
+    port: declared.port,
     entry,
   };
   const revision = gitRevision(repo, env);
