@@ -67,7 +67,10 @@ export function main({ values: o }: ParseResult<typeof options>): Promise<number
             if (r.result === 'ok') service.markReady();
             log.reading(r, e);
           },
-          onSkipped: () => log.skipped(),
+          onSkipped: () => {
+            metrics.skipped();
+            log.skipped();
+          },
           onFailure: (err) => {
             // The backend itself failed (not a timeout): stop so the orchestrator restarts us.
             logger.error('GPIO failure while reading', { error: err });

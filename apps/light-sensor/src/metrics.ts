@@ -5,6 +5,8 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface SensorMetrics {
   record(reading: ChargeReading, estimate: LightEstimate, wallSeconds: number): void;
+  /** A reading boundary passed while the previous reading was still running. */
+  skipped(): void;
 }
 
 export function createSensorMetrics(registry: Registry): SensorMetrics {
@@ -35,6 +37,11 @@ export function createSensorMetrics(registry: Registry): SensorMetrics {
     help: 'Unix time of the last successful reading; alert on time() minus this to catch a sensor that stopped.',
     registers: [registry],
   });
+  const skipped = new Counter({
+    name: 'light_sensor_readings_skipped_total',
+    help: 'Reading boundaries skipped because the previous reading was still running (an interval shorter than discharge + charge time).',
+    registers: [registry],
+  });
   for (const r of ['ok', 'timeout', 'error']) readings.inc({ result: r }, 0);
   level.set(NaN);
   lux.set(NaN);
@@ -49,5 +56,6 @@ export function createSensorMetrics(registry: Registry): SensorMetrics {
       level.set(estimate.level);
       lux.set(estimate.lux);
     },
+    skipped: () => skipped.inc(),
   };
 }

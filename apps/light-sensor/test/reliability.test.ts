@@ -39,6 +39,23 @@ describe('faults through the mock', () => {
     }
   });
 
+  it('readings longer than the interval: boundaries are skipped, counted, and warned about once', async () => {
+    // 150 ms between starts, but a dark reading takes 20 ms of discharge plus the 400 ms timeout.
+    const { proc, url } = await startApp('light-sensor', ['--gpio', 'mock', '--mock-fault', 'disconnected', '--interval', '150ms', '--discharge', '20ms', '--timeout', '400ms']);
+    try {
+      const m = await waitFor('skipped readings to be counted', async () => {
+        const text = await httpText(`${url}/metrics`);
+        return text && sampleValue(text, 'light_sensor_readings_skipped_total')! >= 4 ? text : undefined;
+      });
+      expect(sampleValue(m, 'light_sensor_readings_total', { result: 'timeout' })).toBeGreaterThanOrEqual(1);
+      const warnings = logRecords(proc).filter((r) => String(r.msg).startsWith('skipped readings'));
+      expect(warnings).toHaveLength(1); // the first at once, the next not before a minute
+      expect(warnings[0]).toMatchObject({ level: 'warn', skipped: 1 });
+    } finally {
+      await proc.stop();
+    }
+  });
+
   it('a stuck-high pin is flagged as result="error"', async () => {
     const { proc, url } = await startApp('light-sensor', ['--gpio', 'mock', '--mock-fault', 'stuck-high', '--interval', '100ms', '--discharge', '5ms', '--timeout', '30ms']);
     try {
