@@ -83,7 +83,7 @@ async function main(): Promise<number> {
   ensureReleaseArtefacts(builds, log, { executables: uses(USES_EXECUTABLES), images: uses(USES_IMAGES) });
   const machine = describeMachine(python);
   // Under node_modules/: same file system as dist/ (hard links) and ignored by git.
-  const dropSnapshot = uses(USES_EXECUTABLES) ? snapshotRunnables(join(REPO, 'node_modules', '.cache', 'gpio-fleet-bench', `snapshot-${process.pid}`)) : () => {};
+  const dropSnapshot = uses(USES_EXECUTABLES) ? snapshotRunnables(join(REPO, 'node_modules', '.cache', 'gpio-fleet-bench', `snapshot-${process.pid}`)) : () => undefined;
 
   const plan: [number, keyof Parts, () => Promise<object>][] = [
     [1, 'readingCost', () => measureReadingCost({ python, seconds: s.readingSeconds, repetitions: s.readingRepetitions, log })],
@@ -104,7 +104,7 @@ async function main(): Promise<number> {
         measured[key] = { ...(await run()), partSeconds: (performance.now() - t0) / 1000 };
       } catch (e) {
         failedParts++;
-        log(`part ${n} FAILED: ${(e as Error).stack ?? e}`);
+        log(`part ${n} FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
         measured[key] = { error: String((e as Error).message ?? e) };
       }
       log(`part ${n} (${key}) done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -152,7 +152,7 @@ main().then(
       process.stderr.write(`bench: ${e.message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`);
+    process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exit(1);
   },
 );

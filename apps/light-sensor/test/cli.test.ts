@@ -44,7 +44,7 @@ describe('light-sensor --once on the mock', () => {
   it('auto selects the mock on this non-Pi machine and says why', () => {
     const r = run(['--gpio', 'auto', '--once']);
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).backend).toBe('mock');
+    expect((JSON.parse(r.stdout) as { backend: string }).backend).toBe('mock');
     expect(r.stderr).toMatch(/auto: not a Raspberry Pi/);
   });
 });
@@ -89,7 +89,7 @@ describe('light-sensor command line', () => {
     [['--interval', '200ms', '--discharge', '200ms'], {}, /--interval 200ms is not longer than --discharge 200ms/],
     [[], { LIGHT_SENSOR_INTERVAL: '20ms', LIGHT_SENSOR_DISCHARGE: '30ms' }, /--interval 20ms is not longer than --discharge 30ms/],
   ])('%j %j exits 2 naming the value', (args, env, message) => {
-    const r = run(args as string[], env as NodeJS.ProcessEnv);
+    const r = run(args as string[], env);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/^\s+at /m); // no stack trace
@@ -118,15 +118,15 @@ describe('light-sensor service on the mock', () => {
         const v = m && sampleValue(m, 'light_sensor_illuminance_lux');
         return v !== undefined && Number.isFinite(v) ? m : undefined;
       });
-      expect(sampleValue(dark!, 'light_sensor_illuminance_lux', { node: 'pi-test' })! / 10).toBeCloseTo(1, 1);
-      expect(sampleValue(dark!, 'light_sensor_level')).toBeLessThan(0.05); // 9.95 ms of a 10 ms limit
-      expect(sampleValue(dark!, 'gpio_backend_info', { backend: 'mock', pin: 'BCM4', node: 'pi-test' })).toBe(1);
+      expect(sampleValue(dark, 'light_sensor_illuminance_lux', { node: 'pi-test' })! / 10).toBeCloseTo(1, 1);
+      expect(sampleValue(dark, 'light_sensor_level')).toBeLessThan(0.05); // 9.95 ms of a 10 ms limit
+      expect(sampleValue(dark, 'gpio_backend_info', { backend: 'mock', pin: 'BCM4', node: 'pi-test' })).toBe(1);
       for (const name of ['light_sensor_level', 'light_sensor_illuminance_lux', 'light_sensor_charge_seconds_bucket', 'light_sensor_charge_seconds_count', 'light_sensor_last_reading_timestamp_seconds']) {
-        expect(sampleValue(dark!, name), name).toBeDefined();
+        expect(sampleValue(dark, name), name).toBeDefined();
       }
-      expect(sampleValue(dark!, 'light_sensor_readings_total', { result: 'ok' })).toBeGreaterThan(0);
-      expect(sampleValue(dark!, 'light_sensor_readings_total', { result: 'timeout' })).toBe(0);
-      expect(sampleValue(dark!, 'light_sensor_last_reading_timestamp_seconds')! - Date.now() / 1000).toBeLessThan(5);
+      expect(sampleValue(dark, 'light_sensor_readings_total', { result: 'ok' })).toBeGreaterThan(0);
+      expect(sampleValue(dark, 'light_sensor_readings_total', { result: 'timeout' })).toBe(0);
+      expect(sampleValue(dark, 'light_sensor_last_reading_timestamp_seconds')! - Date.now() / 1000).toBeLessThan(5);
 
       const put = await fetch(`${url}/mock/lux`, { method: 'PUT', body: '1000' });
       expect(put.status).toBe(200);

@@ -98,7 +98,7 @@ describe('traffic-light command line', () => {
     [['--colour', 'red'], {}, /unknown flag "--colour"/],
     [[], { TRAFFIC_LIGHT_GREEN_PIN: 'WPI99' }, /env TRAFFIC_LIGHT_GREEN_PIN value "WPI99"/],
   ])('%j %j exits 2 naming the value', (args, env, message) => {
-    const r = run(args as string[], env as NodeJS.ProcessEnv);
+    const r = run(args as string[], env);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
   });

@@ -89,7 +89,7 @@ export async function bundleApp(app: AppName, outDir: string, entry: string = ap
     logLevel: 'silent',
   }).catch((e: unknown) => {
     const text = e instanceof Error ? e.message : String(e);
-    if (/Top-level await is currently not supported with the "cjs" output format/.test(text)) {
+    if (text.includes('Top-level await is currently not supported with the "cjs" output format')) {
       throw new Error(
         `${app}: ${text}\nAn SEA main script must be CommonJS (the armv7 runtime is Node 20), and CommonJS has no top-level await: ` +
           'start the app with `void main()` (or `.then(...)`) instead of `await main()`.',
@@ -106,7 +106,7 @@ export async function bundleApp(app: AppName, outDir: string, entry: string = ap
   }
   const warnings = result.warnings
     // import.meta is empty in CommonJS; the code that uses it falls back to process.execPath.
-    .filter((w) => !/"import\.meta" is not available/.test(w.text))
+    .filter((w) => !w.text.includes('"import.meta" is not available'))
     .map((w) => `${w.location ? `${w.location.file}:${w.location.line}: ` : ''}${w.text}`);
   const output = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint !== undefined)?.[1];
   return { app, entry, file, bytes: output?.bytes ?? 0, sha256: (await hashFile(file, 'sha256')).toString('hex'), warnings };

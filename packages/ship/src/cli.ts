@@ -50,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
   for (const e of values.entry ?? []) {
     const [app, file] = e.split('=', 2);
     if (!app || !file) throw new Error(`--entry expects APP=FILE, got "${e}"`);
-    entries[parseApps(app)[0] as AppName] = file;
+    entries[parseApps(app)[0]!] = file;
   }
   const options: BuildOptions = {
     entries,

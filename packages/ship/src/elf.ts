@@ -15,8 +15,8 @@ export function parseElfHeader(head: Uint8Array): ElfInfo {
   const bits = head[4] === 2 ? 64 : head[4] === 1 ? 32 : undefined;
   if (bits === undefined) throw new Error(`unknown ELF class ${head[4]}`);
   const littleEndian = head[5] === 1;
-  const lo = head[18] as number;
-  const hi = head[19] as number;
+  const lo = head[18]!;
+  const hi = head[19]!;
   return { bits, littleEndian, machine: littleEndian ? lo | (hi << 8) : (lo << 8) | hi };
 }
 

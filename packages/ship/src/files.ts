@@ -25,7 +25,8 @@ export async function fileSize(file: string): Promise<number> {
 /** Size after gzip -6 (what a download or a registry layer roughly costs). */
 export async function gzipSize(file: string): Promise<number> {
   let n = 0;
-  await pipeline(createReadStream(file), createGzip({ level: 6 }), async function* (src: AsyncIterable<Buffer>) {
+  // A sink that only counts: pipeline's last stage may be an async function of the stream.
+  await pipeline(createReadStream(file), createGzip({ level: 6 }), async (src: AsyncIterable<Buffer>) => {
     for await (const chunk of src) n += chunk.length;
   });
   return n;

@@ -32,5 +32,5 @@ export function createProgress(write: (line: string) => void = (l) => process.st
 /** For library callers that want no output. */
 export const silentProgress: Progress = {
   step: (_label, fn) => fn(),
-  info: () => {},
+  info: () => undefined,
 };

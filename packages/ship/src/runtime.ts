@@ -73,7 +73,7 @@ export async function ensureRuntime(target: Target, pin: RuntimePin, cache: stri
   const label = `runtime ${target.arch}: ${pin.package}@${pin.version}`;
 
   const cached = await readFile(stampFile, 'utf8').then((s) => JSON.parse(s) as RuntimeStamp, () => undefined);
-  if (cached && cached.integrity === pin.integrity) {
+  if (cached?.integrity === pin.integrity) {
     progress.info(`${label}: cached (${formatBytes(cached.sizes.stripped)} stripped)`);
     return { pin, dir, ...paths, sizes: cached.sizes };
   }
@@ -113,7 +113,7 @@ export async function ensureRuntime(target: Target, pin: RuntimePin, cache: stri
         result = { integrity: pin.integrity, reported, sizes: { node: await fileSize(node), stripped: await fileSize(stripped) } };
         await writeFile(join(scratch, 'stamp.json'), `${JSON.stringify(result, null, 2)}\n`);
       });
-      return result as RuntimeStamp;
+      return result!;
     },
     (s) => `node ${s.reported.version} ${s.reported.arch}${s.reported.lts ? ` (LTS ${s.reported.lts})` : ''}, ${formatBytes(s.sizes.node)} → stripped ${formatBytes(s.sizes.stripped)}`,
   );

@@ -85,5 +85,5 @@ export function parseArches(list: string): TargetArch[] {
 /** Command + args that run `binary` for `target` on the build host. */
 export function emulated(target: Target, binary: string, args: readonly string[]): [string, string[]] {
   const [first, ...rest] = [...target.emulator, binary, ...args];
-  return [first as string, rest];
+  return [first!, rest];
 }

@@ -37,7 +37,7 @@ describe.each(TARGET_ARCHES)('linux-%s executables', (arch) => {
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    const reading = JSON.parse(lines[0] as string) as Record<string, unknown>;
+    const reading = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(Object.keys(reading).sort()).toEqual(['backend', 'chargeSeconds', 'level', 'lux', 'pin', 'timedOut']);
     expect(reading).toMatchObject({ pin: 'BCM4', backend: 'mock', timedOut: false });
     // docs/hardware.md#worked-values: 100 lux charges 1 µF through a GL5528 in about 1.99 ms.
@@ -56,7 +56,7 @@ describe.each(TARGET_ARCHES)('linux-%s executables', (arch) => {
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] as string)).toMatchObject({ backend: 'mock', phase: 'red', lamps: ['red'] });
+    expect(JSON.parse(lines[0]!)).toMatchObject({ backend: 'mock', phase: 'red', lamps: ['red'] });
   });
 
   it('traffic-light --gpio mock runs one cycle in order, then switches every lamp off', async () => {
@@ -69,7 +69,7 @@ describe.each(TARGET_ARCHES)('linux-%s executables', (arch) => {
     const phases = logs.filter((l) => l.msg === 'phase');
     expect(phases.map((p) => p.phase)).toEqual(['red', 'red_amber', 'green', 'amber']);
     expect(phases.map((p) => p.lamps)).toEqual([['red'], ['red', 'amber'], ['green'], ['amber']]);
-    expect(logs.findIndex((l) => l.msg === 'all lamps off')).toBeGreaterThan(logs.indexOf(phases[3] as Record<string, unknown>));
+    expect(logs.findIndex((l) => l.msg === 'all lamps off')).toBeGreaterThan(logs.indexOf(phases[3]!));
   });
 
   it('traffic-light switches the lamps off and exits 0 on SIGTERM', async () => {

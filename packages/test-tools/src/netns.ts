@@ -44,7 +44,7 @@ export function createIsolatedLoopback(id: string): IsolatedLoopback {
     ip('netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up');
   } catch (e) {
     remove();
-    throw new Error(`cannot create network namespace ${name} (needs root and iproute2): ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`cannot create network namespace ${name} (needs root and iproute2): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   return { name, prefix: ['ip', 'netns', 'exec', name], remove };
 }
@@ -79,7 +79,7 @@ export function createPodNetwork(id: string, octet: number): PodNetwork {
     ip('netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up');
   } catch (e) {
     remove();
-    throw new Error(`cannot create network namespace ${name} (needs root and iproute2): ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`cannot create network namespace ${name} (needs root and iproute2): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   return {
     name,

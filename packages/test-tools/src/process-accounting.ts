@@ -98,7 +98,7 @@ export function startTimed(command: string, args: readonly string[], options: Sp
     try {
       return { ...parseTimeVerbose(readFileSync(report, 'utf8')), timeExit: code, timeSignal: signal };
     } catch (e) {
-      throw new Error(`${command} under ${GNU_TIME} left no report (exit ${code}, signal ${signal}): ${(e as Error).message}\n${p.stderr().slice(-2000)}`);
+      throw new Error(`${command} under ${GNU_TIME} left no report (exit ${code}, signal ${signal}): ${(e as Error).message}\n${p.stderr().slice(-2000)}`, { cause: e });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

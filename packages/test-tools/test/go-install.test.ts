@@ -131,14 +131,14 @@ describe('building a local module (real go, no network)', () => {
   });
 
   it('fails naming the tool with the compiler message, and leaves nothing in the cache', () => {
-    expect(() => ensureGoBinaries(spec(source('\tfmt.Println(nope)'), 'v0.0.2'), { env, log: () => {} })).toThrow(
+    expect(() => ensureGoBinaries(spec(source('\tfmt.Println(nope)'), 'v0.0.2'), { env, log: () => undefined })).toThrow(
       /^building greeter v0\.0\.2 failed: "go build \.\.\." exited with 1 after \d+ s; go said:[\s\S]*undefined: nope/,
     );
     expect(existsSync(join(scratch, 'cache', 'gpio-fleet', 'greeter-v0.0.2'))).toBe(false);
   });
 
   it('refuses binaries that fail verification', () => {
-    expect(() => ensureGoBinaries({ ...spec(source('\tfmt.Println("other")'), 'v0.0.3') }, { env, log: () => {} })).toThrow(/link flags not applied/);
+    expect(() => ensureGoBinaries({ ...spec(source('\tfmt.Println("other")'), 'v0.0.3') }, { env, log: () => undefined })).toThrow(/link flags not applied/);
     expect(existsSync(join(scratch, 'cache', 'gpio-fleet', 'greeter-v0.0.3', 'bin'))).toBe(false);
   });
 });

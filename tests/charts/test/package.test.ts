@@ -13,7 +13,7 @@ import { chartsDir } from './support/paths.js';
 describe('build:charts', () => {
   const out = mkdtempSync(join(tmpdir(), 'charts-dist-'));
   afterAll(() => rmSync(out, { recursive: true, force: true }));
-  const built = buildCharts({ out, log: () => {} });
+  const built = buildCharts({ out, log: () => undefined });
 
   it('writes one package per app chart and an index listing both', () => {
     expect(readdirSync(out).sort()).toEqual(['index.yaml', 'light-sensor-0.1.0.tgz', 'traffic-light-0.1.0.tgz']);
@@ -58,7 +58,7 @@ describe('build:charts', () => {
     const values = join(charts, 'light-sensor', 'values.yaml');
     writeFileSync(values, readFileSync(values, 'utf8').replace('  pullPolicy: IfNotPresent', '  pullPolicy: Always'));
     try {
-      expect(() => buildCharts({ out: join(scratch, 'out'), root: charts, log: () => {} })).toThrow(
+      expect(() => buildCharts({ out: join(scratch, 'out'), root: charts, log: () => undefined })).toThrow(
         /charts\/light-sensor\/values.yaml: shared values are stale[\s\S]*run: npm run charts:generate/,
       );
     } finally {

@@ -46,7 +46,8 @@ describe('shared values and schema', () => {
       const values = readFileSync(join(root, name, 'values.yaml'), 'utf8');
       expect((parse(values) as { image: { pullPolicy: string } }).image.pullPolicy).toBe('Always');
       expect(values).toContain(`(see ${name}).`);
-      expect(JSON.parse(readFileSync(join(root, name, 'values.schema.json'), 'utf8')).properties.revisionHistoryLimit.maximum).toBe(50);
+      const schema = JSON.parse(readFileSync(join(root, name, 'values.schema.json'), 'utf8')) as { properties: Record<string, { maximum?: number }> };
+      expect(schema.properties.revisionHistoryLimit!.maximum).toBe(50);
     }
   });
 

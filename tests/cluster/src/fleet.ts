@@ -86,7 +86,7 @@ export async function registerNodes(kubeconfig: string, nodes: readonly FakeNode
   const core = kc.makeApiClient(CoreV1Api);
   await Promise.all(
     nodes.map(async (n, i) => {
-      const obj = nodeObject(n, FLEET.indexOf(n) >= 0 ? FLEET.indexOf(n) : 50 + i);
+      const obj = nodeObject(n, FLEET.includes(n) ? FLEET.indexOf(n) : 50 + i);
       await core.createNode({ body: obj });
       // The API server drops status on create; a kubelet then reports it through the status subresource.
       await core.patchNodeStatus({ name: n.name, body: { status: obj.status } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));

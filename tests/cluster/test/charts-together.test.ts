@@ -43,7 +43,7 @@ describe('scenario 5: Pod Security "restricted" namespace', () => {
     // records the API server's refusal as an event on the DaemonSet.
     const message = await waitFor('the FailedCreate event with the Pod Security refusal', async () => {
       const events = (await core().listNamespacedEvent({ namespace: ns.name })).items;
-      return events.find((e) => e.reason === 'FailedCreate' && /violates PodSecurity "restricted:latest"/.test(e.message ?? ''))?.message;
+      return events.find((e) => e.reason === 'FailedCreate' && (e.message ?? '').includes('violates PodSecurity "restricted:latest"'))?.message;
     }, 20_000);
     expect(message).toMatch(/forbidden: violates PodSecurity "restricted:latest"/);
     expect(message).toMatch(/privileged \(container "light-sensor" must not set securityContext\.privileged=true\)/);

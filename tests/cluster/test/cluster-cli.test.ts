@@ -30,10 +30,10 @@ describe('cluster:up / cluster:down', () => {
     expect(kc).toBeDefined();
     expect(existsSync(join(cache, 'gpio-fleet', 'cluster', 'state.json'))).toBe(true);
 
-    const nodes = await gpioFleet(['nodes', '--output', 'json'], kc!);
+    const nodes = await gpioFleet(['nodes', '--output', 'json'], kc);
     expect(nodes.code, nodes.stderr).toBe(0);
     expect((JSON.parse(nodes.stdout) as { name: string; pi: boolean }[]).filter((n) => n.pi).map((n) => n.name)).toEqual(PI_NODES);
-    const dry = await gpioFleet(['label', '--auto', '--dry-run'], kc!);
+    const dry = await gpioFleet(['label', '--auto', '--dry-run'], kc);
     expect(dry.stdout.trim().split('\n')).toEqual(PI_NODES.map((n) => `node/${n} labelled device=raspberry (dry run)`));
 
     // A second `up` finds it running and prints the same KUBECONFIG.
@@ -56,7 +56,7 @@ describe('cluster:up / cluster:down', () => {
     expect(pids.filter(alive)).toEqual([]);
     expect(existsSync(kc!)).toBe(false);
     expect(existsSync(join(cache, 'gpio-fleet', 'cluster', 'state.json'))).toBe(false);
-    expect((await gpioFleet(['nodes'], kc!)).code).toBe(4);
+    expect((await gpioFleet(['nodes'], kc)).code).toBe(4);
     const unreachable = await gpioFleet(['nodes'], afterDown);
     expect(unreachable.code).toBe(5);
     expect(unreachable.stderr).toContain(`cannot reach the API server at ${server}`);

@@ -75,7 +75,7 @@ describe('gpio-fleet status', () => {
     await helm(['install', 'light-sensor', chartDir('light-sensor'), '--namespace', ns.name]);
     const r = await waitFor('a scheduled, pending pod', async () => {
       const s = await gpioFleet(['status', '--namespace', ns.name]);
-      return /Pending/.test(s.stdout) ? s : undefined;
+      return s.stdout.includes('Pending') ? s : undefined;
     }, 20_000);
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/light-sensor\s+1\s+1\s+0\s+1\s+0\s+in progress\s+ghcr\.io\/gpio-fleet\/light-sensor:/);

@@ -150,7 +150,7 @@ export function parseOptions<S extends OptionSpec>(
   settings: { positionals?: boolean } = {},
 ): ParseResult<S> {
   const byFlag = new Map<string, [keyof S, Option<unknown>]>();
-  for (const [key, o] of Object.entries(spec)) byFlag.set(o.flag, [key as keyof S, o]);
+  for (const [key, o] of Object.entries(spec)) byFlag.set(o.flag, [key, o]);
   const raw = new Map<keyof S, { text: string; from: string }>();
   const positionals: string[] = [];
   let help = false;

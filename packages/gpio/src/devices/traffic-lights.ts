@@ -50,12 +50,12 @@ export class TrafficLights {
 
   /** Light exactly `lamps`. Every lamp is written even if one fails; the first error is rethrown. */
   show(lamps: readonly Lamp[]): void {
-    let first: unknown;
+    let first: Error | undefined;
     for (const lamp of LAMPS) {
       try {
         this.lines[lamp].write(lamps.includes(lamp) ? 1 : 0);
       } catch (err) {
-        first ??= err;
+        first ??= err instanceof Error ? err : new Error(String(err));
       }
     }
     if (first !== undefined) throw first;

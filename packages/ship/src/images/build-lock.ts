@@ -34,7 +34,7 @@ export async function withBuildLock<T>(lockDir: string, fn: () => Promise<T>, lo
         rmSync(lockDir, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`another image build holds ${lockDir} (pid ${holder}) for too long`);
+      if (Date.now() > deadline) throw new Error(`another image build holds ${lockDir} (pid ${holder}) for too long`, { cause: e });
       if (!announced) log(`waiting for another image build (pid ${holder}) to finish`);
       announced = true;
       await new Promise((r) => setTimeout(r, 1000));

@@ -39,7 +39,7 @@ export class Buildah {
       }).trim();
     } catch (e) {
       const err = e as { stderr?: string; status?: number };
-      throw new Error(`buildah ${args.join(' ')} failed (exit ${err.status}): ${err.stderr?.trim() ?? String(e)}`);
+      throw new Error(`buildah ${args.join(' ')} failed (exit ${err.status}): ${err.stderr?.trim() ?? String(e)}`, { cause: e });
     }
   }
 

@@ -52,7 +52,7 @@ export interface ImageConfig {
     StopSignal?: string;
   };
   rootfs: { type: string; diff_ids: string[] };
-  history?: Array<{ created?: string; created_by?: string; empty_layer?: boolean }>;
+  history?: { created?: string; created_by?: string; empty_layer?: boolean }[];
 }
 
 export interface LayoutImage {

@@ -35,7 +35,7 @@ export function sharedLibraryClosure(roots: string[], triplet: string, tools: Cl
     }
   };
 
-  const queue: Array<{ hostPath: string; neededBy: string }> = roots.map((r) => ({ hostPath: r, neededBy: 'the image' }));
+  const queue: { hostPath: string; neededBy: string }[] = roots.map((r) => ({ hostPath: r, neededBy: 'the image' }));
   const seen = new Set<string>();
   while (queue.length > 0) {
     const { hostPath, neededBy } = queue.shift()!;

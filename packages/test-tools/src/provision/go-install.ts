@@ -156,7 +156,7 @@ export function ensureGoBinaries<B extends string>(spec: GoBinaries<B>, options:
     const runEnv = { ...env, ...goEnv };
     if (spec.goMod) writeFileSync(join(work, 'go.mod'), spec.goMod(goRunner(label, toolchain, work, runEnv)));
     runBuild(label, toolchain, args, work, runEnv, intervalMs);
-    for (const [from, to] of Object.entries(spec.rename ?? {}) as [string, B][]) renameSync(join(tmpBin, from), join(tmpBin, to));
+    for (const [from, to] of Object.entries<B>(spec.rename ?? {})) renameSync(join(tmpBin, from), join(tmpBin, to));
     const absent = spec.binaries.filter((b) => !existsSync(join(tmpBin, b)));
     if (absent.length > 0) throw new Error(`building ${label}: go succeeded but produced no ${absent.join(', ')} in ${tmpBin}`);
     spec.verify?.(pathsIn(tmpBin));

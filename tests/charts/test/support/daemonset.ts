@@ -50,7 +50,7 @@ export const podSpec = (objects: K8sObject[]): PodSpec => daemonSet(objects).spe
 export function container(objects: K8sObject[]): Container {
   const containers = podSpec(objects).containers;
   if (containers.length !== 1) throw new Error(`expected one container, found ${containers.length}`);
-  return containers[0] as Container;
+  return containers[0]!;
 }
 
 /** The container's env as name -> value (valueFrom entries as "<valueFrom>"). */

@@ -79,7 +79,8 @@ export const restrictedRules: Record<string, Rule> = {
       const opts = get(sc, 'seLinuxOptions') as Json | undefined;
       if (!opts) return [];
       const bad: string[] = [];
-      if (!SELINUX_TYPES.has(String(opts.type ?? ''))) bad.push(`seLinuxOptions.type ${String(opts.type)}`);
+      const type = opts.type === undefined ? '' : typeof opts.type === 'string' ? opts.type : JSON.stringify(opts.type);
+      if (!SELINUX_TYPES.has(type)) bad.push(`seLinuxOptions.type ${type}`);
       if (opts.user) bad.push('seLinuxOptions.user set');
       if (opts.role) bad.push('seLinuxOptions.role set');
       return bad;
@@ -118,7 +119,7 @@ export const restrictedRules: Record<string, Rule> = {
     const podType = get(s.securityContext, 'seccompProfile', 'type');
     const ok = (t: unknown): boolean => t === 'RuntimeDefault' || t === 'Localhost';
     const bad: string[] = [];
-    if (podType !== undefined && !ok(podType)) bad.push(`pod: seccompProfile ${String(podType)}`);
+    if (podType !== undefined && !ok(podType)) bad.push(`pod: seccompProfile ${JSON.stringify(podType)}`);
     for (const c of allContainers(s)) {
       const own = get(c.securityContext, 'seccompProfile', 'type');
       if (own !== undefined ? !ok(own) : !ok(podType)) bad.push(`container ${c.name}: seccompProfile not RuntimeDefault/Localhost`);

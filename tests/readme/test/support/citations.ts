@@ -23,7 +23,7 @@ const CLIMBING_PATH = /(?<=^|[\s'"`(<[=:,])((?:\.\/)?(?:\.\.\/)+[^\s'"`)<>\],;]*
 /** An absolute path into the work area of the build machine. */
 const MACHINE_PATH = new RegExp(`(?<![\\w.~-])${WORK_AREA}(?:/|\\b)`);
 /** docs/<file>.md with an optional #heading, not part of a URL. */
-const DOCS_CITATION = /(?<![\w@.\/:-])((?:[\w@.-]+\/)*docs\/[\w.-]+\.md)(?:#([\p{L}\p{N}_-]+))?/gu;
+const DOCS_CITATION = /(?<![\w@./:-])((?:[\w@.-]+\/)*docs\/[\w.-]+\.md)(?:#([\p{L}\p{N}_-]+))?/gu;
 
 /** Directories never scanned: dependencies, build output, VCS data, recorded bench runs. */
 const SKIP_DIRS = new Set(['node_modules', 'dist', '.git', '.turbo', 'coverage', 'build']);

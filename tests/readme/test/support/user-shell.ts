@@ -32,7 +32,7 @@ export class UserShell {
   async type(command: string, isServing: (stderr: string) => boolean, patienceMs = 20_000): Promise<Typed> {
     const [bin, ...pre] = [...this.prefix, 'bash', '-c', command];
     const t0 = Date.now();
-    const proc = start(bin!, pre, { cwd: this.cwd, env: this.env, detached: true });
+    const proc = start(bin, pre, { cwd: this.cwd, env: this.env, detached: true });
     const timer = new Promise<'waited'>((r) => setTimeout(() => r('waited'), patienceMs));
     const first = await Promise.race([proc.exited, timer]);
     const ms = Date.now() - t0;

@@ -10,7 +10,8 @@ type Listener = (...args: unknown[]) => void;
 /** The part of `process` this needs (an EventEmitter), so tests can pass their own. */
 export interface SignalEmitter {
   eventNames(): (string | symbol)[];
-  rawListeners(event: string): Function[];
+  /** Node types these as Function[]; each is re-registered as it is. */
+  rawListeners(event: string): unknown[];
   removeAllListeners(event: string): unknown;
   on(event: string, listener: Listener): unknown;
 }
@@ -22,7 +23,7 @@ const isSignal = (name: string | symbol): name is string => typeof name === 'str
  * Returns the signals it re-armed. There is a microsecond window with the default action
  * in between; this runs once, at backend start-up.
  */
-export function rearmSignalListeners(target: SignalEmitter = process as unknown as SignalEmitter): string[] {
+export function rearmSignalListeners(target: SignalEmitter = process): string[] {
   const rearmed: string[] = [];
   for (const sig of target.eventNames().filter(isSignal)) {
     const listeners = target.rawListeners(sig) as Listener[];
