@@ -139,7 +139,7 @@ describe('light-sensor service on the mock', () => {
 
       const ours = filterFamilies(bright, ['light_sensor_', 'gpio_backend_']);
       expect(ours).toContain('# TYPE light_sensor_charge_seconds histogram');
-      for (const family of ours.matchAll(/^# TYPE (\S+)/gm)) expect(readme(), `README documents ${family[1]}`).toContain(`\`${family[1]}`);
+      for (const family of ours.matchAll(/^# TYPE (\S+)/gm)) expect(readme('apps/light-sensor/README.md'), `README documents ${family[1]}`).toContain(`\`${family[1]}`);
       const check = promtoolCheckMetrics(ours);
       expect(check.output).toBe('');
       expect(check.ok).toBe(true);

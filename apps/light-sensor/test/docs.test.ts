@@ -5,6 +5,6 @@ import { options } from '../src/options.js';
 
 describe('README', () => {
   it('documents every light-sensor flag and env var as declared (run `npm run docs` after changing options)', () => {
-    expect(readmeBlock('options:light-sensor')).toBe(renderOptionsTable(options));
+    expect(readmeBlock('options:light-sensor', 'apps/light-sensor/README.md')).toBe(renderOptionsTable(options));
   });
 });

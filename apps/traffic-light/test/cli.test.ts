@@ -126,7 +126,7 @@ describe('traffic-light service on the mock', () => {
       expect(sampleValue(metrics, 'traffic_light_phase_lateness_seconds_count')).toBeGreaterThanOrEqual(4);
       for (const lamp of ['red', 'amber', 'green']) expect(sampleValue(metrics, 'traffic_light_lamp_on', { lamp })).toBeDefined();
       for (const pin of ['BCM9', 'BCM10', 'BCM11']) expect(sampleValue(metrics, 'gpio_backend_info', { backend: 'mock', pin })).toBe(1);
-      for (const family of filterFamilies(metrics, ['traffic_light_', 'gpio_backend_']).matchAll(/^# TYPE (\S+)/gm)) expect(readme(), `README documents ${family[1]}`).toContain(`\`${family[1]}`);
+      for (const family of filterFamilies(metrics, ['traffic_light_', 'gpio_backend_']).matchAll(/^# TYPE (\S+)/gm)) expect(readme('apps/traffic-light/README.md'), `README documents ${family[1]}`).toContain(`\`${family[1]}`);
       const check = promtoolCheckMetrics(filterFamilies(metrics, ['traffic_light_', 'gpio_backend_']));
       expect(check.output).toBe('');
       expect(check.ok).toBe(true);

@@ -5,6 +5,6 @@ import { options } from '../src/options.js';
 
 describe('README', () => {
   it('documents every traffic-light flag and env var as declared (run `npm run docs` after changing options)', () => {
-    expect(readmeBlock('options:traffic-light')).toBe(renderOptionsTable(options));
+    expect(readmeBlock('options:traffic-light', 'apps/traffic-light/README.md')).toBe(renderOptionsTable(options));
   });
 });

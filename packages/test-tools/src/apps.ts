@@ -31,15 +31,16 @@ export async function startApp(
   return { proc, url };
 }
 
-/** The text between `<!-- begin:NAME -->` and `<!-- end:NAME -->` in the root README. */
-export function readmeBlock(name: string): string {
-  const doc = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+/** The text between `<!-- begin:NAME -->` and `<!-- end:NAME -->` in a README of the repository (default: the root one). */
+export function readmeBlock(name: string, file = 'README.md'): string {
+  const doc = readFileSync(join(REPO_ROOT, file), 'utf8');
   const m = new RegExp(`<!-- begin:${name} -->\\n([\\s\\S]*?)\\n<!-- end:${name} -->`).exec(doc);
-  if (!m) throw new Error(`README.md has no block ${name}`);
+  if (!m) throw new Error(`${file} has no block ${name}`);
   return m[1]!;
 }
 
-export const readme = (): string => readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+/** A README of the repository (default: the root one), e.g. `apps/light-sensor/README.md`. */
+export const readme = (file = 'README.md'): string => readFileSync(join(REPO_ROOT, file), 'utf8');
 
 /**
  * Build the standalone executables for `arches` with the release tooling (cached, so a
