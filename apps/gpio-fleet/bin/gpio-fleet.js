@@ -1,12 +1,5 @@
 #!/usr/bin/env node
-// The `gpio-fleet` command. npm links a workspace's bin only if the file exists when it installs,
-// and dist/ is built after `npm ci`, so the command is this file, which git keeps, and it
-// loads the build.
-import { existsSync } from 'node:fs';
+// The `gpio-fleet` command: a committed launcher, so npm can link it before dist/ is built.
+import { launch } from '@gpio-fleet/cli-kit/launcher';
 
-const build = new URL('../dist/cli.js', import.meta.url);
-if (!existsSync(build)) {
-  process.stderr.write('gpio-fleet: not built yet: run `npm run build` in the repository first\n');
-  process.exit(1);
-}
-await import(build.href);
+await launch(import.meta.url, 'gpio-fleet');

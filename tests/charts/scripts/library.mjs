@@ -7,15 +7,13 @@
 // `helm dependency update` would, except that the archive is the same bytes every time
 // (see tgz.mjs), and checks that both are current.
 //
-//   node tests/charts/scripts/library.mjs          check; exit 1 when an archive or Chart.lock is stale
-//   node tests/charts/scripts/library.mjs --write  refresh them from charts/gpio-fleet-common
+// npm run charts:generate (scripts/generate.mjs) runs it with the other generated parts.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse, parseDocument, stringify } from 'yaml';
 import { chartFiles } from './chart-files.mjs';
-import { appCharts, chartsDir, GENERATE_COMMAND, LIBRARY, libraryDir } from './charts.mjs';
+import { chartsDir, LIBRARY, libraryDir } from './charts.mjs';
 import { readArchive, tarBytes, tgzBytes, untgz } from './tgz.mjs';
 
 const REPOSITORY = `file://../${LIBRARY}`;
@@ -199,23 +197,4 @@ export function refreshLibrary(app, root = chartsDir) {
     changed.push('Chart.lock');
   }
   return changed;
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const write = process.argv.includes('--write');
-  let failed = false;
-  for (const app of appCharts) {
-    if (write) {
-      const changed = refreshLibrary(app);
-      console.log(`charts/${app}: ${changed.length > 0 ? `refreshed ${changed.join(', ')}` : `${LIBRARY} archive and Chart.lock are current`}`);
-      continue;
-    }
-    const problems = libraryStatus(app);
-    if (problems.length === 0) console.log(`charts/${app}: ${LIBRARY} archive and Chart.lock are current`);
-    else {
-      console.error(`charts/${app}: ${problems.join('; ')}\n  run: ${GENERATE_COMMAND}`);
-      failed = true;
-    }
-  }
-  process.exit(failed ? 1 : 0);
 }

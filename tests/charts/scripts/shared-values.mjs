@@ -9,13 +9,11 @@
 // - values.schema.json: rewritten whole; the properties of the app's own keys (the keys of
 //   values.yaml outside the shared parts), and the definitions only they use, are kept.
 //
-//   node tests/charts/scripts/shared-values.mjs          check every app chart; exit 1 when stale
-//   node tests/charts/scripts/shared-values.mjs --write  rewrite the generated parts
+// npm run charts:generate (scripts/generate.mjs) runs it with the other generated parts.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse } from 'yaml';
-import { appCharts, chartsDir, GENERATE_COMMAND, LIBRARY, libraryDir } from './charts.mjs';
+import { chartsDir, GENERATE_COMMAND, LIBRARY, libraryDir } from './charts.mjs';
 
 export const sourceDir = (root = chartsDir) => join(libraryDir(root), 'values');
 const SOURCE = `charts/${LIBRARY}/values`;
@@ -221,23 +219,4 @@ export function writeShared(app, root = chartsDir) {
     }
   }
   return changed;
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const write = process.argv.includes('--write');
-  let failed = false;
-  for (const app of appCharts) {
-    if (write) {
-      const changed = writeShared(app);
-      console.log(changed.length > 0 ? `rewrote ${changed.join(', ')}` : `charts/${app}: shared values and schema are current`);
-      continue;
-    }
-    const problems = sharedStatus(app);
-    if (problems.length === 0) console.log(`charts/${app}: shared values and schema are current`);
-    else {
-      console.error(`${problems.join('\n')}\n  run: ${GENERATE_COMMAND}`);
-      failed = true;
-    }
-  }
-  process.exit(failed ? 1 : 0);
 }

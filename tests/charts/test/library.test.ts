@@ -4,27 +4,20 @@
 // and Chart.lock must be current, agree with what helm itself writes, and be reproducible; and
 // nothing under charts/ may be git-ignored (or a clone would lack it).
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chartFiles, helmIgnore } from '../scripts/chart-files.mjs';
 import { GENERATE_COMMAND } from '../scripts/charts.mjs';
 import { archiveEntries, archiveName, libraryStatus, refreshLibrary } from '../scripts/library.mjs';
 import { readArchive, tgzBytes } from '../scripts/tgz.mjs';
 import { helm } from './support/helm.js';
+import { scratchCharts } from './support/scratch-charts.js';
 import { appCharts, chartPath, chartsDir, libraryChart, repoRoot } from './support/paths.js';
 
-const work = mkdtempSync(join(tmpdir(), 'library-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-let copies = 0;
-/** A scratch copy of charts/, to break and repair. */
-function copyOfCharts(): string {
-  const root = join(work, `charts-${++copies}`);
-  cpSync(chartsDir, root, { recursive: true });
-  return root;
-}
+/** Scratch copies of charts/, to break and repair. */
+const { dir: work, copyOfCharts } = scratchCharts('library');
 
 /** The STATUS column of `helm dependency list` for the library. */
 function dependencyStatus(appDir: string): string {

@@ -2,23 +2,17 @@
 // charts/gpio-fleet-common/values/, into each chart's plain values.yaml and values.schema.json.
 // The generated parts must be current; the generator keeps each chart's own keys and refuses a
 // source it cannot apply, naming what to fix.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GENERATE_COMMAND } from '../scripts/charts.mjs';
 import { generate, sharedStatus, writeShared } from '../scripts/shared-values.mjs';
-import { appCharts, chartsDir, libraryChart } from './support/paths.js';
+import { scratchCharts } from './support/scratch-charts.js';
+import { appCharts, libraryChart } from './support/paths.js';
 
-const work = mkdtempSync(join(tmpdir(), 'shared-values-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-let copies = 0;
-function copyOfCharts(): string {
-  const root = join(work, `charts-${++copies}`);
-  cpSync(chartsDir, root, { recursive: true });
-  return root;
-}
+/** A scratch copy of charts/, to break and repair. */
+const { copyOfCharts } = scratchCharts('shared-values');
 const edit = (path: string, from: string | RegExp, to: string): void => {
   const text = readFileSync(path, 'utf8');
   const next = text.replace(from, to);
