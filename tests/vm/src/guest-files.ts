@@ -1,14 +1,29 @@
 // Files that go into the VM besides the kernel: busybox, the static helper, our apps with
-// their native addons, and the shared libraries their ELF files need.
+// their native addons, the target's Node runtime for the edge probe, and the shared libraries
+// their ELF files need. All for the VM's architecture.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureDebianPackages } from '@gpio-fleet/test-tools';
+import { ensureDebianPackages } from '@gpio-fleet/test-tools/provision';
 import { build } from 'esbuild';
-import { binaryName, EXTERNAL_PACKAGES, outputDirs, runtimeClosure, type AppName } from '@gpio-fleet/ship';
+import {
+  binaryName,
+  cacheRoot,
+  createProgress,
+  ensureRuntime,
+  EXTERNAL_PACKAGES,
+  loadRuntimePins,
+  outputDirs,
+  runtimeClosure,
+  TARGETS,
+  type AppName,
+} from '@gpio-fleet/ship';
+import type { VmArch } from './arch.js';
 import type { CpioEntry } from './cpio.js';
+import { sharedLibraryClosure } from './elf-deps.js';
 import { vmCacheRoot } from './kernel.js';
 import { run, type Log } from './progress.js';
 
@@ -23,22 +38,19 @@ const fileEntry = (path: string, hostFile: string, mode?: number): CpioEntry => 
   mode: mode ?? statSync(hostFile).mode & 0o777,
 });
 
-/** Static busybox from Debian's busybox-static. */
-export function busyboxEntry(): CpioEntry {
-  ensureDebianPackages(['busybox-static']);
-  return fileEntry('bin/busybox', '/bin/busybox', 0o755);
-}
+/** Debian's static busybox for the VM's architecture (unpacked with its kernel). */
+export const busyboxEntry = (busybox: string): CpioEntry => fileEntry('bin/busybox', busybox, 0o755);
 
-/** guest/simhelper.c compiled statically, cached by the hash of its source. */
-export async function simhelperEntry(log: Log): Promise<CpioEntry> {
-  ensureDebianPackages(['gcc', 'libc6-dev', 'linux-libc-dev']);
+/** guest/simhelper.c compiled statically for the VM's architecture, cached by the hash of its source. */
+export async function simhelperEntry(vm: VmArch, log: Log): Promise<CpioEntry> {
+  ensureDebianPackages([...vm.ccPackages]);
   const source = join(vmDir, 'guest', 'simhelper.c');
   const hash = createHash('sha256').update(readFileSync(source)).digest('hex').slice(0, 16);
-  const out = join(vmCacheRoot(), 'tools', `simhelper-${hash}`);
+  const out = join(vmCacheRoot(), 'tools', `simhelper-${vm.arch}-${hash}`);
   if (!existsSync(out)) {
-    log('compiling guest/simhelper.c (static)');
+    log(`compiling guest/simhelper.c (static, ${vm.cc})`);
     await mkdir(dirname(out), { recursive: true });
-    await run('gcc', ['-static', '-O2', '-Wall', '-Wextra', '-o', out, source]);
+    await run(vm.cc, ['-static', '-O2', '-Wall', '-Wextra', '-o', out, source]);
   }
   return fileEntry('bin/simhelper', out, 0o755);
 }
@@ -58,26 +70,14 @@ export function treeEntries(hostDir: string, guestDir: string): CpioEntry[] {
   return out;
 }
 
-/** The shared libraries (and loader) of dynamically linked ELF files, at their host paths. */
-export async function sharedLibraryEntries(elfFiles: readonly string[]): Promise<CpioEntry[]> {
-  const libs = new Set<string>();
-  for (const f of elfFiles) {
-    let out: string;
-    try {
-      out = await run('ldd', [f]);
-    } catch {
-      continue; // static or not an ELF: nothing to add
-    }
-    for (const line of out.split('\n')) {
-      const m = /=>\s+(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(0x/.exec(line);
-      if (m) libs.add(m[1]!);
-    }
-  }
-  return [...libs].map((l) => fileEntry(l.replace(/^\//, ''), realpathSync(l), 0o755));
+/** The shared libraries (and loader) of dynamically linked ELF files, where the guest's loader finds them. */
+export async function sharedLibraryEntries(vm: VmArch, elfFiles: readonly string[]): Promise<CpioEntry[]> {
+  const libs = await sharedLibraryClosure(elfFiles, vm.libraries);
+  return libs.map((l) => fileEntry(l.guestPath.replace(/^\//, ''), l.hostFile, 0o755));
 }
 
 export interface AppPayload {
-  /** "executables": dist/bin/<app>-linux-x64 (the shipped SEA builds); "bundle": node + esbuild bundle. */
+  /** "executables": dist/bin/<app>-linux-<arch> (the shipped SEA builds); "bundle": node + esbuild bundle (x64 only). */
   mode: 'executables' | 'bundle';
   entries: CpioEntry[];
   /** Host ELF files whose shared libraries must come along. */
@@ -108,29 +108,46 @@ async function bundleBuiltApp(app: AppName, outDir: string): Promise<string> {
   return outfile;
 }
 
-const devAddon = (): string => join(repoRoot, 'packages', 'gpio', 'native', 'gpiochip', 'build', 'linux-x64', 'gpiochip.node');
+/**
+ * The tree's current build of gpiochip.node for the VM's architecture (packages/gpio's build
+ * script, which skips an up-to-date build and cross-compiles for ARM).
+ */
+function currentAddon(vm: VmArch): string {
+  const native = join(repoRoot, 'packages', 'gpio', 'native', 'gpiochip');
+  const r = spawnSync(process.execPath, [join(native, 'build.mjs'), vm.arch], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`building gpiochip.node for ${vm.arch} failed (exit ${r.status ?? r.signal})`);
+  return join(native, 'build', `linux-${vm.arch}`, 'gpiochip.node');
+}
+
+/** The Node runtime the executables embed (ship's pinned one, cached), for the edge probe. */
+async function pinnedRuntime(vm: VmArch, log: Log): Promise<string> {
+  const runtime = await ensureRuntime(TARGETS[vm.arch], loadRuntimePins()[vm.arch], cacheRoot(), createProgress((l) => log(l)));
+  return runtime.stripped;
+}
 
 /**
- * Our x64 apps for the VM, as /app/<app> with /app/native-linux-x64 beside them (where the
- * loaders look next to the executable). Prefers the standalone executables in dist/bin; falls
- * back to the host's node with an esbuild bundle when they have not been built.
+ * Our apps for the VM, as /app/<app> with /app/native-linux-<arch> beside them (where the
+ * loaders look next to the executable), and /app/node with /app/edge-probe.cjs. Uses the
+ * standalone executables in dist/bin; on x64, VM_APP=bundle runs the host's node with esbuild
+ * bundles instead.
  */
-export async function appPayload(log: Log, prefer: 'auto' | 'bundle' = 'auto'): Promise<AppPayload> {
+export async function appPayload(vm: VmArch, log: Log, prefer: 'auto' | 'bundle' = 'auto'): Promise<AppPayload> {
   const bin = outputDirs(join(repoRoot, 'dist')).bin;
   const notes: string[] = [];
-  const entries: CpioEntry[] = [];
+  const entries: CpioEntry[] = [fileEntry('app/edge-probe.cjs', join(vmDir, 'guest', 'edge-probe.cjs'), 0o644)];
   const elfFiles: string[] = [];
-  const exes = APPS.map((a) => join(bin, binaryName(a, 'x64')));
-  const addon = devAddon();
-  if (!existsSync(addon)) throw new Error(`${addon} is missing: run "npm run build -w @gpio-fleet/gpio" first`);
+  const exes = APPS.map((a) => join(bin, binaryName(a, vm.arch)));
+  const nativeDir = `native-linux-${vm.arch}`;
+  const addon = currentAddon(vm);
+  const addonEntry = fileEntry(`app/${nativeDir}/gpiochip.node`, addon, 0o755);
 
   if (prefer === 'auto' && exes.every((e) => existsSync(e))) {
     APPS.forEach((a, i) => entries.push(fileEntry(`app/${a}`, exes[i]!, 0o755)));
     elfFiles.push(...exes);
-    const native = join(bin, 'native-linux-x64');
+    const native = join(bin, nativeDir);
     const shipped = join(native, 'gpiochip.node');
     if (existsSync(native)) {
-      entries.push(...treeEntries(native, 'app/native-linux-x64').filter((e) => e.path !== 'app/native-linux-x64/gpiochip.node'));
+      entries.push(...treeEntries(native, `app/${nativeDir}`).filter((e) => e.path !== addonEntry.path));
       elfFiles.push(...treeEntries(native, '').filter((e) => e.path.endsWith('.node')).map((e) => join(native, e.path)));
     } else {
       notes.push(`${native} is missing: the onoff backend will not find its package`);
@@ -138,9 +155,15 @@ export async function appPayload(log: Log, prefer: 'auto' | 'bundle' = 'auto'): 
     // The addon under test is the tree's current build; a shipped copy that differs is stale.
     if (!existsSync(shipped)) notes.push(`${shipped} is missing (ship did not copy it): supplied the current build`);
     else if (!readFileSync(shipped).equals(readFileSync(addon))) notes.push(`${shipped} differs from the current build (stale dist/bin): supplied the current build`);
-    entries.push(fileEntry('app/native-linux-x64/gpiochip.node', addon, 0o755));
+    entries.push(addonEntry);
+    const node = await pinnedRuntime(vm, log);
+    entries.push(fileEntry('app/node', node, 0o755));
+    elfFiles.push(node, addon);
     log(`apps: using the standalone executables ${exes.join(', ')}`);
     return { mode: 'executables', entries, elfFiles, notes };
+  }
+  if (vm.arch !== 'x64') {
+    throw new Error(`${vm.arch}: the executables ${exes.join(', ')} are missing (npm run build:binaries -- --arch ${vm.arch}); VM_APP=bundle exists for x64 only`);
   }
 
   notes.push(
@@ -157,14 +180,14 @@ export async function appPayload(log: Log, prefer: 'auto' | 'bundle' = 'auto'): 
     entries.push(fileEntry(`app/bundles/${a}.mjs`, file, 0o644));
     entries.push({ kind: 'file', path: `app/${a}`, data: Buffer.from(`#!/bin/sh\nexec /app/node /app/bundles/${a}.mjs "$@"\n`), mode: 0o755 });
   }
-  entries.push(fileEntry('app/native-linux-x64/gpiochip.node', addon, 0o755));
+  entries.push(addonEntry);
   elfFiles.push(addon);
   for (const pkg of await runtimeClosure(['onoff'])) {
-    const files = treeEntries(pkg.dir, `app/native-linux-x64/node_modules/${pkg.name}`).filter(
+    const files = treeEntries(pkg.dir, `app/${nativeDir}/node_modules/${pkg.name}`).filter(
       (e) => !/\/(test|tests|examples?|integration-test|obj\.target)\//.test(e.path),
     );
     entries.push(...files);
-    for (const e of files) if (e.path.endsWith('.node')) elfFiles.push(join(pkg.dir, relative(`app/native-linux-x64/node_modules/${pkg.name}`, e.path)));
+    for (const e of files) if (e.path.endsWith('.node')) elfFiles.push(join(pkg.dir, relative(`app/${nativeDir}/node_modules/${pkg.name}`, e.path)));
   }
   return { mode: 'bundle', entries, elfFiles, notes };
 }

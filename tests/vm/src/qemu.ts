@@ -1,18 +1,22 @@
-// Boot a kernel + initramfs in qemu-system-x86_64: console on the first serial port (kept as
-// a log), results on the second (a file). KVM when the host offers it, TCG otherwise.
+// Boot a kernel + initramfs in qemu-system-<arch>: the console on the first serial port (kept
+// as a log), results on a second one written to a file (see arch.ts for which port that is).
+// TCG by default; KVM only for x64 and only when asked.
 import { spawn } from 'node:child_process';
 import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
-import { ensureDebianPackages } from '@gpio-fleet/test-tools';
+import { ensureDebianPackages } from '@gpio-fleet/test-tools/provision';
+import type { VmArch } from './arch.js';
 import type { Log } from './progress.js';
 
 export type Accel = 'kvm' | 'tcg';
 
 /**
  * TCG unless VM_ACCEL=kvm. KVM is not the default: on these machines /dev/kvm exists but
- * nested KVM fails (qemu asserts on MSR 0x10a with -cpu host/max, and hangs with qemu64).
+ * nested KVM fails (qemu asserts on MSR 0x10a with -cpu host/max, and hangs with qemu64). An
+ * ARM guest on this x64 host is always emulated.
  */
-export function chooseAccel(env: NodeJS.ProcessEnv = process.env): Accel {
+export function chooseAccel(vm: VmArch, env: NodeJS.ProcessEnv = process.env): Accel {
   if (env.VM_ACCEL === 'kvm') {
+    if (vm.arch !== 'x64') throw new Error(`VM_ACCEL=kvm: a ${vm.arch} guest cannot use KVM on this host; unset VM_ACCEL or use VM_ARCHES=x64`);
     accessSync('/dev/kvm', constants.R_OK | constants.W_OK);
     return 'kvm';
   }
@@ -40,11 +44,9 @@ export interface BootResult {
   results: string;
 }
 
-export function qemuArgs(o: BootOptions): string[] {
+export function qemuArgs(vm: VmArch, o: BootOptions): string[] {
   return [
     '-accel', o.accel,
-    // Under KVM the guest sees the host CPU; TCG emulates every feature Node's x64 build may use.
-    '-cpu', o.accel === 'kvm' ? 'host' : 'max',
     // Two vCPUs so the helper and the app do not take turns on one (that adds ms-scale gaps).
     '-smp', '2',
     '-m', String(o.memoryMb),
@@ -53,19 +55,24 @@ export function qemuArgs(o: BootOptions): string[] {
     '-append', o.append,
     '-display', 'none',
     '-monitor', 'none',
+    // The first serial port is the console; the machine's arguments add the results port after it.
     '-serial', 'stdio',
-    '-serial', `file:${o.resultsFile}`,
+    ...vm.qemu.machine(o.resultsFile, o.accel),
     '-net', 'none',
     '-no-reboot',
   ];
 }
 
-export async function bootVm(o: BootOptions, log: Log): Promise<BootResult> {
-  ensureDebianPackages(['qemu-system-x86']);
+/** The kernel command line: the console, quiet, PID 1 from the initramfs, plus the machine's extras. Pure. */
+export const kernelAppend = (vm: VmArch): string =>
+  [`console=${vm.consoleTty}`, 'quiet', 'loglevel=3', 'panic=-1', 'rdinit=/init', vm.qemu.append].filter(Boolean).join(' ');
+
+export async function bootVm(vm: VmArch, o: BootOptions, log: Log): Promise<BootResult> {
+  ensureDebianPackages([vm.qemu.debianPackage]);
   writeFileSync(o.resultsFile, '');
   const started = Date.now();
-  log(`booting qemu-system-x86_64 (${o.accel}, ${o.memoryMb} MiB)`);
-  const child = spawn('qemu-system-x86_64', qemuArgs(o), { stdio: ['ignore', 'pipe', 'pipe'] });
+  log(`booting ${vm.qemu.binary} (${o.accel}, ${o.memoryMb} MiB)`);
+  const child = spawn(vm.qemu.binary, qemuArgs(vm, o), { stdio: ['ignore', 'pipe', 'pipe'] });
   let console = '';
   let partial = '';
   const onData = (d: Buffer): void => {

@@ -170,3 +170,47 @@ export function chargeSamples(results: readonly VmResult[], backend: string): Ch
     };
   });
 }
+
+/** One edge as the probe saw it through the addon, joined with the helper's toggle that made it. */
+export interface EdgeSample {
+  i: number;
+  /** The kernel timestamp as JavaScript received it, ns (CLOCK_MONOTONIC mod 2^53). */
+  tNs: number;
+  rising: boolean;
+  lineSeqno: number;
+  /** The addon's monotonicNs() in the listener: when JavaScript got the event. */
+  seenNs: number;
+  /** The helper's toggle: what it wrote, and its CLOCK_MONOTONIC stamps around the write. */
+  pull?: string;
+  beforeNs?: number;
+  afterNs?: number;
+}
+
+export interface EdgeProbe {
+  run: AppRun;
+  report: { result?: string; arch?: string; node?: string; lineEventSize?: number; startNs?: number; endNs?: number; events?: { tNs: number; rising: boolean; lineSeqno: number; seenNs: number }[] };
+  samples: EdgeSample[];
+  toggles: number;
+}
+
+/** The edge probe's report, its events paired by index with the helper's toggles. */
+export function edgeProbe(results: readonly VmResult[]): EdgeProbe {
+  const [raw] = byScenario(results, 'edge-timestamps');
+  const run = appRun(raw ?? { scenario: 'edge-timestamps', exit: NaN });
+  let report: EdgeProbe['report'] = {};
+  try {
+    report = JSON.parse(run.stdout.trim().split('\n').pop() || '{}') as EdgeProbe['report'];
+  } catch {
+    // reported as missing events below
+  }
+  const toggles = byScenario(results, 'edge-timestamps-helper').filter((r) => r.i !== undefined);
+  const samples = (report.events ?? []).map((e, i): EdgeSample => {
+    const t = toggles.find((x) => Number(x.i) === i);
+    return {
+      i,
+      ...e,
+      ...(t ? { pull: String(t.pull), beforeNs: Number(t.beforeNs), afterNs: Number(t.afterNs) } : {}),
+    };
+  });
+  return { run, report, samples, toggles: toggles.length };
+}

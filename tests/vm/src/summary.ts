@@ -39,6 +39,8 @@ export function runSummary(run: VmRun): Record<string, unknown> {
     byScenario(run.results, 'timing').map((t) => [String(t.name), Number((Number(t.end) - Number(t.start)).toFixed(2))]),
   );
   return {
+    arch: run.vm.arch,
+    machine: boot?.machine,
     kernel: `${run.kernel.abi} (${run.kernel.version})`,
     kernelFromCache: run.kernel.fromCache,
     moduleBuildTimings: run.kernel.timings,

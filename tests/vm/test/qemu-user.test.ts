@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureDebianPackages } from '@gpio-fleet/test-tools';
+import { ensureDebianPackages } from '@gpio-fleet/test-tools/provision';
 import { binaryName, emulated, outputDirs, TARGETS, type TargetArch } from '@gpio-fleet/ship';
 import { APPS, repoRoot } from '../src/guest-files.js';
 

@@ -4,6 +4,10 @@
 //   build/linux-arm64/gpiochip.node  (aarch64-linux-gnu-gcc)
 //   build/linux-armv7/gpiochip.node  (arm-linux-gnueabihf-gcc)
 // Usage: node build.mjs [x64|arm64|armv7|all ...]   (default: this machine's arch, what `npm run build` needs)
+//        node build.mjs --check-layout [TARGET|all ...]
+//            compile only (-fsyntax-only), with src/uapi-layout.h's pins of the GPIO uAPI struct
+//            sizes, offsets and ioctl numbers: proves them for a target without writing a build.
+// GPIOCHIP_CFLAGS (space-separated) adds compiler flags to either.
 // No node-gyp: N-API is ABI-stable, so Node's own headers serve every architecture, and the
 // kernel uAPI header comes from each toolchain's sysroot. A missing cross compiler is
 // installed from Debian when running as root; otherwise the build fails saying what to install.
@@ -14,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const source = join(here, 'src', 'gpiochip.c');
+const headers = [join(here, 'src', 'uapi-layout.h')];
 
 /** Per target: compiler, the Debian packages that provide it with libc and <linux/gpio.h>. */
 const TARGETS = {
@@ -81,30 +86,43 @@ function nodeIncludeDir() {
 function upToDate(output) {
   if (!existsSync(output)) return false;
   const built = statSync(output).mtimeMs;
-  return [source, fileURLToPath(import.meta.url)].every((f) => statSync(f).mtimeMs <= built);
+  return [source, ...headers, fileURLToPath(import.meta.url)].every((f) => statSync(f).mtimeMs <= built);
 }
 
 const HOST = { x64: 'x64', arm64: 'arm64', arm: 'armv7' }[process.arch];
 
-function build(name) {
+const extraFlags = (process.env.GPIOCHIP_CFLAGS ?? '').split(/\s+/).filter(Boolean);
+
+function toolchainFor(name) {
   const known = TARGETS[name];
   if (!known) fail(`unknown target "${name}"; accepted: ${Object.keys(TARGETS).join(' | ')} | all`);
   // Building for the machine's own architecture needs no cross compiler.
   const target = name === HOST ? { ...known, cc: 'gcc', packages: TARGETS.x64.packages } : known;
+  ensureToolchain(name, target);
+  return target;
+}
+
+const compileFlags = (target) => [
+  '-O2', '-std=gnu11', '-Wall', '-Wextra', '-Wno-unused-parameter', ...target.flags, ...extraFlags, '-I', nodeIncludeDir(),
+];
+
+function checkLayout(name) {
+  const target = toolchainFor(name);
+  const r = spawnSync(target.cc, ['-fsyntax-only', ...compileFlags(target), source], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) fail(`${name}: ${target.cc} rejects the addon: the GPIO uAPI layout differs from src/uapi-layout.h (or the source does not compile)`);
+  log(`${name}: ${target.cc}: GPIO uAPI layout as pinned in src/uapi-layout.h`);
+}
+
+function build(name) {
   const outDir = join(here, 'build', `linux-${name}`);
   const output = join(outDir, 'gpiochip.node');
   if (upToDate(output) && !process.env.GPIOCHIP_REBUILD) {
     log(`${name}: up to date (${output})`);
     return;
   }
-  ensureToolchain(name, target);
+  const target = toolchainFor(name);
   mkdirSync(outDir, { recursive: true });
-  const args = [
-    '-shared', '-fPIC', '-O2', '-std=gnu11', '-Wall', '-Wextra', '-Wno-unused-parameter', '-s',
-    ...target.flags,
-    '-I', nodeIncludeDir(),
-    '-o', output, source,
-  ];
+  const args = ['-shared', '-fPIC', '-s', ...compileFlags(target), '-o', output, source];
   log(`${name}: ${target.cc} ... -o ${output}`);
   const started = Date.now();
   const r = spawnSync(target.cc, args, { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -112,7 +130,9 @@ function build(name) {
   log(`${name}: built in ${Date.now() - started} ms`);
 }
 
-const requested = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const layoutOnly = argv[0] === '--check-layout';
+const requested = layoutOnly ? argv.slice(1) : argv;
 const names = requested.length === 0 ? [HOST ?? 'x64'] : requested.includes('all') ? Object.keys(TARGETS) : requested;
 if (process.platform !== 'linux') fail('the GPIO character device exists only on Linux');
-for (const n of names) build(n);
+for (const n of names) (layoutOnly ? checkLayout : build)(n);

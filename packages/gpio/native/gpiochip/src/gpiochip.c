@@ -27,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "uapi-layout.h" /* the build fails if this toolchain lays the uAPI structs out differently */
+
 #define TICK_MASK ((UINT64_C(1) << 53) - 1)
 #define LINE_MAGIC 0x6770696cu /* "gpil" */
 #define EVENT_BATCH 16
@@ -358,16 +360,6 @@ static int line_open(napi_env env, line_t *l) {
   return 0;
 }
 
-/* lineFd(line) -> fd (for diagnostics) */
-static napi_value line_fd(napi_env env, napi_callback_info info) {
-  napi_value argv[1], result;
-  if (get_args(env, info, 1, argv)) return NULL;
-  line_t *l = arg_line(env, argv[0]);
-  if (!l) return NULL;
-  NAPI_CALL(env, napi_create_int32(env, l->fd, &result));
-  return result;
-}
-
 /* lineGet(line) -> 0 | 1 via GPIO_V2_LINE_GET_VALUES_IOCTL */
 static napi_value line_get(napi_env env, napi_callback_info info) {
   napi_value argv[1], result;
@@ -417,7 +409,8 @@ static napi_value line_set_config(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* Read every queued event and hand each to the listener: (timestampNs, rising, seqno). */
+/* Read every queued event and hand each to the listener: (timestampNs, rising, seqno). The
+ * sequence number lets a reader prove no edge was lost between the kernel and JavaScript. */
 static void on_poll(uv_poll_t *h, int status, int events) {
   (void)events;
   line_t *l = (line_t *)uv_handle_get_data((uv_handle_t *)h);
@@ -549,7 +542,6 @@ NAPI_MODULE_INIT() {
   export_fn(env, exports, "chipInfo", chip_info);
   export_fn(env, exports, "lineInfo", line_info);
   export_fn(env, exports, "requestLine", request_line);
-  export_fn(env, exports, "lineFd", line_fd);
   export_fn(env, exports, "lineGet", line_get);
   export_fn(env, exports, "lineSet", line_set);
   export_fn(env, exports, "lineSetConfig", line_set_config);

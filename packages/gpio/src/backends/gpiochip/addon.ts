@@ -32,11 +32,11 @@ export interface GpiochipAddon {
   lineInfo(fd: number, offset: number): LineInfo;
   /** outputValue is ignored unless flags include OUTPUT (-1: none). */
   requestLine(chipFd: number, offset: number, consumer: string, flags: number, outputValue: number): LineHandle;
-  lineFd(line: LineHandle): number;
   lineGet(line: LineHandle): number;
   lineSet(line: LineHandle, value: number): void;
   /** Returns CLOCK_MONOTONIC ns (mod 2^53) read right after the ioctl. */
   lineSetConfig(line: LineHandle, flags: number, outputValue: number): number;
+  /** The listener gets the kernel's per-line sequence number too: gapless unless edges were lost. */
   lineWatch(line: LineHandle, listener: (timestampNs: number, rising: boolean, seqno: number) => void): void;
   lineUnwatch(line: LineHandle): void;
   lineRelease(line: LineHandle): void;
