@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toolBinDir } from './cache.js';
+import { withBuildLock } from './build-lock.js';
 import { ensureDebianPackages } from './debian.js';
 import { findGo, GO_FALLBACK_DIRS, goSearchPath, type GoToolchain } from './go-toolchain.js';
 import type { RelayRequest, RelayResult } from './go-relay.js';
@@ -130,7 +131,19 @@ export function ensureGoBinaries<B extends string>(spec: GoBinaries<B>, options:
   const label = goLabel(spec);
   const binDir = toolBinDir(spec.name, spec.version, env);
   const pathsIn = (dir: string) => Object.fromEntries(spec.binaries.map((b) => [b, join(dir, b)])) as Record<B, string>;
-  if (spec.binaries.every((b) => existsSync(join(binDir, b)))) return pathsIn(binDir);
+  const cached = () => (spec.binaries.every((b) => existsSync(join(binDir, b))) ? pathsIn(binDir) : undefined);
+  const warm = cached();
+  if (warm) return warm;
+  // Beside the version's directory, which a failed build removes.
+  const versionDir = dirname(binDir);
+  mkdirSync(dirname(versionDir), { recursive: true });
+  return withBuildLock(`${versionDir}.lock`, label, cached, () => buildGoBinaries(spec, options, binDir, pathsIn), log);
+}
+
+function buildGoBinaries<B extends string>(spec: GoBinaries<B>, options: GoBuildOptions, binDir: string, pathsIn: (dir: string) => Record<B, string>): Record<B, string> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? stderrLog;
+  const label = goLabel(spec);
 
   const fallbacks = options.goFallbackDirs ?? GO_FALLBACK_DIRS;
   const toolchain = findGo(env, fallbacks);
