@@ -12,6 +12,11 @@ export * from './pin-factory/line-driver.js';
 export * from './pin-factory/pin-factory.js';
 export * from './backends/options.js';
 export * from './backends/select.js';
+// The header chip's labels and the choice by label, with sysfs probes for programs that may
+// not open the chips (the device plugin).
+export * from './backends/gpiochip/chip-select.js';
+export * from './backends/gpiochip/sysfs-probe.js';
+export type { ChipInfo } from './backends/gpiochip/addon.js';
 export * from './physics/rc.js';
 export * from './mock/circuit.js';
 export * from './mock/led-circuit.js';

@@ -7,3 +7,4 @@ export * from './bad-input.js';
 export * from './memory.js';
 export * from './load.js';
 export * from './netns.js';
+export * from './sysfs-gpio.js';

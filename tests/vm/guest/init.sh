@@ -133,6 +133,12 @@ edge_timestamps() {
   echo pull-down >"$SIM/sim_gpio$SENSOR_OFFSET/pull"
 }
 
+# ---- the device plugin's discovery and Allocate answer, on this kernel's chips ------------------
+device_plugin() {
+  # Its bundle on the same Node the executables embed: discovery reads sysfs, never opens a chip.
+  run_app device-plugin "" node /app/bundles/gpio-device-plugin.cjs --once
+}
+
 explicit_chip() {
   # --gpio-chip naming the decoy (8 lines) must use it, and fail clearly for a header pin.
   run_app chip-flag-decoy "" traffic-light --gpio gpiochip --gpio-chip "$DECOY_CHIP" --cycles 1 --phases red:50ms --host 127.0.0.1
@@ -162,6 +168,7 @@ for s in $SCENARIOS; do
     permission) permission ;;
     explicit-chip) explicit_chip ;;
     edge-timestamps) edge_timestamps ;;
+    device-plugin) device_plugin ;;
     *) log "unknown scenario $s" ;;
   esac
   result "{\"scenario\":\"timing\",\"name\":\"$s\",\"start\":$s0,\"end\":$(uptime_s)}"

@@ -11,6 +11,7 @@ import { ensureDebianPackages } from '@gpio-fleet/test-tools/provision';
 import { build } from 'esbuild';
 import {
   binaryName,
+  bundleApp,
   cacheRoot,
   createProgress,
   ensureRuntime,
@@ -30,6 +31,14 @@ import { run, type Log } from './progress.js';
 export const vmDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const repoRoot = resolve(vmDir, '..', '..');
 export const APPS: readonly AppName[] = ['light-sensor', 'traffic-light'];
+/** Runs as its bundle on the guest's node (its --once discovery needs no executable of its own). */
+export const DEVICE_PLUGIN: AppName = 'gpio-device-plugin';
+
+/** The device plugin's CommonJS bundle, built from source by ship's bundler (cached by content). */
+async function devicePluginEntry(): Promise<CpioEntry> {
+  const bundle = await bundleApp(DEVICE_PLUGIN, join(vmCacheRoot(), 'bundles'));
+  return fileEntry(`app/bundles/${DEVICE_PLUGIN}.cjs`, bundle.file, 0o644);
+}
 
 const fileEntry = (path: string, hostFile: string, mode?: number): CpioEntry => ({
   kind: 'file',
@@ -134,7 +143,7 @@ async function pinnedRuntime(vm: VmArch, log: Log): Promise<string> {
 export async function appPayload(vm: VmArch, log: Log, prefer: 'auto' | 'bundle' = 'auto'): Promise<AppPayload> {
   const bin = outputDirs(join(repoRoot, 'dist')).bin;
   const notes: string[] = [];
-  const entries: CpioEntry[] = [fileEntry('app/edge-probe.cjs', join(vmDir, 'guest', 'edge-probe.cjs'), 0o644)];
+  const entries: CpioEntry[] = [fileEntry('app/edge-probe.cjs', join(vmDir, 'guest', 'edge-probe.cjs'), 0o644), await devicePluginEntry()];
   const elfFiles: string[] = [];
   const exes = APPS.map((a) => join(bin, binaryName(a, vm.arch)));
   const nativeDir = `native-linux-${vm.arch}`;

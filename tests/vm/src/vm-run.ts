@@ -20,6 +20,7 @@ export const ALL_SCENARIOS = [
   'permission',
   'explicit-chip',
   'edge-timestamps',
+  'device-plugin',
 ] as const;
 
 /** Charge delays the helper plays, µs: 2 ms .. 200 ms, each twice. */

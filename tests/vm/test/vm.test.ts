@@ -154,6 +154,23 @@ describe.each(requestedArches().map((vm) => [vm.arch, vm] as const))('vm %s', (_
     });
   });
 
+  describe('scenario device-plugin', () => {
+    it('the device plugin finds the pinctrl-bcm2711 chip behind the decoy, and hands out that node as GPIO_CHIP', () => {
+      const r = appRun(one('device-plugin'));
+      expect(r.exit, r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout) as {
+        found: boolean;
+        chip?: string;
+        label?: string;
+        allocate?: { envs?: Record<string, string>; devices?: { containerPath: string; hostPath: string; permissions: string }[] };
+      };
+      const piChip = String(one('boot').piChip);
+      expect(report).toMatchObject({ found: true, chip: piChip, label: 'pinctrl-bcm2711' });
+      expect(report.allocate?.envs).toEqual({ GPIO_CHIP: `/dev/${piChip}` });
+      expect(report.allocate?.devices).toEqual([{ containerPath: `/dev/${piChip}`, hostPath: `/dev/${piChip}`, permissions: 'rw' }]);
+    });
+  });
+
   describe('scenario edge-timestamps', () => {
     it(`the shipped gpiochip.node on the ${vm.arch} runtime gets one event per edge the helper made, in order`, () => {
       const p = edgeProbe(run.results);

@@ -1,5 +1,6 @@
-// Which /dev/gpiochipN carries the 40-pin header. Pure: the probing (open + chip info ioctl)
-// happens in chip-open.ts; this file only decides from what the probes found.
+// Which /dev/gpiochipN carries the 40-pin header. Pure: the probing happens elsewhere (the
+// gpiochip backend opens each chip and asks the kernel, chip-open.ts; the device plugin, which
+// may not open them, reads sysfs, sysfs-probe.ts); this file only decides from what they found.
 import { isAbsolute, join } from 'node:path';
 import type { ChipInfo } from './addon.js';
 
@@ -45,9 +46,12 @@ export function isPermissionCode(code: string | undefined): boolean {
   return code !== undefined && PERMISSION_CODES.has(code);
 }
 
-/** Pick the header chip by label; probes are in device-number order. */
-export function chooseHeaderChip(probes: readonly ChipProbe[]): ChipChoice {
-  for (const label of HEADER_CHIP_LABELS) {
+/**
+ * Pick the header chip by label: the first label of `labels` that any chip has wins, and
+ * among chips with that label the lowest device number (probes are in device-number order).
+ */
+export function chooseHeaderChip(probes: readonly ChipProbe[], labels: readonly string[] = HEADER_CHIP_LABELS): ChipChoice {
+  for (const label of labels) {
     const hit = probes.find((p) => p.info?.label === label);
     if (hit?.info) return { kind: 'found', probe: { ...hit, info: hit.info } };
   }

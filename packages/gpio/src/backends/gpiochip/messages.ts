@@ -4,8 +4,8 @@ import type { ChipProbe } from './chip-select.js';
 import { HEADER_CHIP_LABELS } from './chip-select.js';
 
 const K8S_DEVICE_HINT =
-  'in Kubernetes use the device plugin (e.g. smarter-device-manager: resources.limits "smarter-devices/gpiochip0: 1", ' +
-  'or squat generic-device-plugin) so the pod gets the device without privileged';
+  'in Kubernetes use the device plugin (helm install gpio-device-plugin charts/gpio-device-plugin, then resources.limits ' +
+  '"gpio-fleet.io/gpiochip: 1"; or smarter-device-manager, squat generic-device-plugin) so the pod gets the device without privileged';
 
 export function noChipMessage(devDir: string): string {
   return (
