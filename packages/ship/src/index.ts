@@ -3,6 +3,7 @@ export * from './addons.js';
 export * from './apps.js';
 export * from './build.js';
 export * from './bundle.js';
+export * from './code-only-change.js';
 export * from './elf.js';
 export * from './format.js';
 export * from './node-majors.js';

@@ -23,7 +23,7 @@ function repoWith(apps: Record<string, object>): string {
 
 describe('shipped apps', () => {
   it('are the apps of this repository that declare "gpio-fleet".ship', () => {
-    expect(APP_NAMES).toEqual(['light-sensor', 'traffic-light']);
+    expect(APP_NAMES).toEqual(['gpio-device-plugin', 'gpio-fleet', 'light-sensor', 'traffic-light']);
   });
 
   it('reads each declaration; apps without one are not shipped', () => {
@@ -56,6 +56,6 @@ describe('shipped apps', () => {
 
   it('--app lists are checked against the declared apps', () => {
     expect(parseApps('traffic-light,light-sensor')).toEqual(['traffic-light', 'light-sensor']);
-    expect(() => parseApps('toaster')).toThrow('unknown app "toaster": expected a comma-separated list of light-sensor, traffic-light');
+    expect(() => parseApps('toaster')).toThrow(`unknown app "toaster": expected a comma-separated list of ${APP_NAMES.join(', ')}`);
   });
 });

@@ -1,9 +1,10 @@
-// The six executables, each run on its own architecture: natively (x64) or under qemu-user
+// Every executable, each run on its own architecture: natively (x64) or under qemu-user
 // (arm64, armv7), with the simulated GPIO backend and with the onoff backend.
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_NAMES, binaryName } from '../src/apps.js';
 import { readElf } from '../src/files.js';
 import { TARGET_ARCHES, TARGETS } from '../src/targets.js';
 import { inFakeSysfs, withoutSysfsGpio } from './helpers/fake-sysfs.js';
@@ -20,7 +21,7 @@ describe.each(TARGET_ARCHES)('linux-%s executables', (arch) => {
   const pin = pins[arch];
 
   it('are executables for the right CPU', async () => {
-    for (const app of ['light-sensor', 'traffic-light'] as const) {
+    for (const app of APP_NAMES) {
       const elf = await readElf(binaryPath(app, arch));
       expect(elf).toMatchObject({ machine: target.elf.machine, bits: target.elf.bits, littleEndian: true });
     }
@@ -89,8 +90,40 @@ describe.each(TARGET_ARCHES)('linux-%s executables', (arch) => {
     expect(jsonLines(r.stderr).map((l) => l.msg)).toContain('all lamps off');
   });
 
+  // The plugin's gRPC stack (grpc-js, protobufjs and the .proto the bundle carries) loads in
+  // the embedded Node: it parses the API, finds no kubelet, says it will retry, and stops.
+  it('gpio-device-plugin loads its gRPC API, retries a missing kubelet, and exits 0 on SIGTERM', async () => {
+    let sent = false;
+    const r = await runTarget(arch, binaryPath('gpio-device-plugin', arch), ['--kubelet-dir', '/nonexistent/kubelet', '--host', '127.0.0.1', '--port', '0'], {
+      onStart: (child) => {
+        child.stderr?.on('data', (d: Buffer) => {
+          if (!sent && d.toString().includes('"msg":"registration failed; retrying"')) {
+            sent = true;
+            child.kill('SIGTERM');
+          }
+        });
+      },
+    });
+    timings.push(`gpio-device-plugin-linux-${arch} to its first registration attempt: ${Math.round(r.ms)} ms`);
+    expect(sent, r.stderr).toBe(true);
+    expect(r.code, r.stderr).toBe(0);
+    const retry = jsonLines(r.stderr).find((l) => l.msg === 'registration failed; retrying');
+    expect(JSON.stringify(retry?.error)).toContain('/nonexistent/kubelet/device-plugins/kubelet.sock does not exist');
+  });
+
+  // The fleet CLI as CommonJS in the SEA: its whole Kubernetes client loads, it finds no
+  // cluster (exit 4), and Node's deprecation warnings about the client's dependencies stay
+  // out of its output.
+  it('gpio-fleet loads its Kubernetes client, exits 4 without a kubeconfig, and prints no deprecation warning', async () => {
+    const r = await runTarget(arch, binaryPath('gpio-fleet', arch), ['nodes'], { env: { PATH: process.env.PATH, HOME: '/nonexistent' } });
+    timings.push(`gpio-fleet-linux-${arch} nodes (no kubeconfig): ${Math.round(r.ms)} ms`);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toContain('no kubeconfig found');
+    expect(r.stderr).not.toMatch(/DeprecationWarning|DEP0\d+/);
+  });
+
   it('--version names the app version, the embedded Node and the architecture', async () => {
-    for (const app of ['light-sensor', 'traffic-light'] as const) {
+    for (const app of APP_NAMES) {
       const r = await runTarget(arch, binaryPath(app, arch), ['--version']);
       timings.push(`${app}-linux-${arch} --version: ${Math.round(r.ms)} ms`);
       expect(r.code, r.stderr).toBe(0);
@@ -146,12 +179,12 @@ describe.each(TARGET_ARCHES)('linux-%s executables', (arch) => {
 });
 
 describe('dist/bin/manifest.json', () => {
-  it('lists all six executables with their Node version and checksum', async () => {
+  it('lists every executable with its Node version and checksum', async () => {
     const manifest = JSON.parse(await readFile(join(binaryPath('light-sensor', 'x64'), '..', 'manifest.json'), 'utf8')) as {
       binaries: { file: string; arch: string; node: string; sha256: string; bytes: number }[];
     };
     expect(manifest.binaries.map((b) => b.file).sort()).toEqual(
-      TARGET_ARCHES.flatMap((a) => [`light-sensor-linux-${a}`, `traffic-light-linux-${a}`]).sort(),
+      TARGET_ARCHES.flatMap((a) => APP_NAMES.map((app) => binaryName(app, a))).sort(),
     );
     for (const b of manifest.binaries) {
       expect(b.node).toBe(pins[b.arch as keyof typeof pins].version);

@@ -5,3 +5,5 @@ export * from './kubeconfig.js';
 export * from './pki.js';
 export * from './state.js';
 export * from './fleet-cluster.js';
+export * from './fleet-network.js';
+export * from './real-node/index.js';

@@ -51,8 +51,20 @@ export function createPki(dir: string): Pki {
   };
 }
 
+/**
+ * A serving certificate for host `name` at `ips` (a kubelet's, which the API server verifies
+ * with --kubelet-certificate-authority), signed by the test CA.
+ */
+export function issueServingCert(pki: Pick<Pki, 'dir'>, name: string, ips: readonly string[]): ClientCert {
+  const base = `${name.replace(/[^\w.-]/g, '_')}-serving`;
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', `/CN=${name}`], pki.dir);
+  writeFileSync(join(pki.dir, `${base}.ext`), `subjectAltName=${[...ips.map((ip) => `IP:${ip}`), `DNS:${name}`].join(',')}\nextendedKeyUsage=serverAuth\n`);
+  openssl(['x509', '-req', '-in', `${base}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${base}.crt`, '-days', DAYS, '-extfile', `${base}.ext`], pki.dir);
+  return { cert: join(pki.dir, `${base}.crt`), key: join(pki.dir, `${base}.key`) };
+}
+
 /** A client certificate for user `name` in `groups`, signed by the test CA. */
-export function issueClientCert(pki: Pki, name: string, groups: readonly string[] = []): ClientCert {
+export function issueClientCert(pki: Pick<Pki, 'dir'>, name: string, groups: readonly string[] = []): ClientCert {
   const base = name.replace(/[^\w.-]/g, '_');
   const subj = `${groups.map((g) => `/O=${g}`).join('')}/CN=${name}`;
   openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', subj], pki.dir);

@@ -7,6 +7,7 @@ export * from './go-output.js';
 export * from './go-toolchain.js';
 export * from './kubernetes-module.js';
 export * from './log.js';
+export * from './node-tools.js';
 export * from './python.js';
 export * from './tools.js';
 export * from './versions.js';

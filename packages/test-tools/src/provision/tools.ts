@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toolBinDir } from './cache.js';
-import { ensureGoBinaries, type GoBinaries, type GoBuildOptions } from './go-install.js';
+import { ensureGoBinaries, type GoBinaries, type GoBuildOptions, type GoRunner } from './go-install.js';
 import { kubernetesGoMod, kubernetesVersionLdflags } from './kubernetes-module.js';
 import { ensurePythonModule } from './python.js';
 import type { Log } from './log.js';
@@ -38,6 +38,17 @@ export const HELM: GoBinaries<'helm'> = {
   },
 };
 
+/**
+ * The generated main module every binary built from k8s.io/kubernetes shares (the control plane
+ * here, the kubelet in node-tools.ts): the same go.mod gives the same packages, so a second
+ * build reuses the first one's compile cache.
+ */
+export function kubernetesModule(go: GoRunner, version: string = KUBERNETES_VERSION): string {
+  const info = JSON.parse(go(['mod', 'download', '-json', `k8s.io/kubernetes@${version}`])) as { GoMod?: string; Error?: string };
+  if (!info.GoMod) throw new Error(`go mod download k8s.io/kubernetes@${version}: ${info.Error ?? 'no go.mod'}`);
+  return kubernetesGoMod(readFileSync(info.GoMod, 'utf8'), version);
+}
+
 export type KubernetesBinary = 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'etcd';
 
 /**
@@ -53,11 +64,7 @@ export const KUBERNETES: GoBinaries<KubernetesBinary> = {
   // The etcd main package is the module root, so go names its binary after "server".
   rename: { server: 'etcd' },
   ldflags: kubernetesVersionLdflags(KUBERNETES_VERSION),
-  goMod: (go) => {
-    const info = JSON.parse(go(['mod', 'download', '-json', `k8s.io/kubernetes@${KUBERNETES_VERSION}`])) as { GoMod?: string; Error?: string };
-    if (!info.GoMod) throw new Error(`go mod download k8s.io/kubernetes@${KUBERNETES_VERSION}: ${info.Error ?? 'no go.mod'}`);
-    return kubernetesGoMod(readFileSync(info.GoMod, 'utf8'), KUBERNETES_VERSION);
-  },
+  goMod: (go) => kubernetesModule(go),
 };
 
 /** kwok's go.mod has no replace directives, so a plain go install works. */
