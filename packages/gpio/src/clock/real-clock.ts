@@ -8,7 +8,10 @@ export class RealClock implements Clock {
   }
 
   setTimer(fn: () => void, delaySeconds: number): Timer {
-    const handle = setTimeout(fn, Math.max(0, delaySeconds * 1000));
+    // Node's timers count whole milliseconds and truncate a fraction, so an unrounded delay
+    // fires up to 1 ms early; a schedule that never starts early then has to arm a second
+    // timer for the rest: an extra wake-up on most boundaries of an idle service.
+    const handle = setTimeout(fn, Math.max(0, Math.ceil(delaySeconds * 1000)));
     return { cancel: () => clearTimeout(handle) };
   }
 }

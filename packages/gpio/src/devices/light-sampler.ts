@@ -5,7 +5,7 @@ import type { Clock } from '../clock/clock.js';
 import { periodic, runSchedule } from '../clock/schedule.js';
 import type { TickSource } from '../clock/ticks.js';
 import type { GpioLine } from '../pin-factory/pin-factory.js';
-import { estimateLight, measureCharge, ReadingWindow, type ChargeOptions, type ChargeReading, type EstimateOptions, type LightEstimate } from './rc-light-sensor.js';
+import { estimateLight, ReadingWindow, startCharge, type ChargeInProgress, type ChargeOptions, type ChargeReading, type EstimateOptions, type LightEstimate } from './rc-light-sensor.js';
 
 export interface SamplerOptions extends ChargeOptions, EstimateOptions {
   /** Seconds between reading starts. */
@@ -31,24 +31,36 @@ export function runLightSampler(
   signal?: AbortSignal,
 ): { stop(): void } {
   const window = new ReadingWindow(options.queueLen);
-  let busy = false;
+  let current: ChargeInProgress | undefined;
+  const onReading = (reading: ChargeReading): void => {
+    current = undefined;
+    window.push(reading);
+    try {
+      events.onReading(reading, estimateLight(window.readings, options));
+    } catch (err) {
+      // The app failing on a reading stops the service, as a backend error does.
+      if (!signal?.aborted) events.onFailure?.(err);
+    }
+  };
+  const onError = (err: unknown): void => {
+    current = undefined;
+    if (!signal?.aborted) events.onFailure?.(err);
+  };
   const schedule = runSchedule(clock, clock.now(), periodic(options.interval), () => {
     if (signal?.aborted) return;
-    if (busy) {
+    if (current) {
       events.onSkipped?.();
       return;
     }
-    busy = true;
-    measureCharge(line, ticks, clock, options, signal)
-      .then((reading) => {
-        window.push(reading);
-        events.onReading(reading, estimateLight(window.readings, options));
-      })
-      .catch((err: unknown) => {
-        if (!signal?.aborted) events.onFailure?.(err);
-      })
-      .finally(() => (busy = false));
+    current = startCharge(line, ticks, clock, options, onReading, onError);
   });
-  signal?.addEventListener('abort', () => schedule.stop(), { once: true });
-  return schedule;
+  // One listener for the sampler's life, not one per reading: stopping cancels the reading
+  // under way, so no timer of it keeps the process waiting.
+  const stop = (): void => {
+    schedule.stop();
+    current?.cancel();
+    current = undefined;
+  };
+  signal?.addEventListener('abort', stop, { once: true });
+  return { stop };
 }

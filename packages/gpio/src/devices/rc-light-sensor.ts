@@ -1,6 +1,6 @@
 // Light by RC timing (gpiozero's LightSensor, done without a busy loop): discharge the
 // capacitor, switch to input, and let the backend timestamp the rising edge.
-import { sleep, type Clock } from '../clock/clock.js';
+import type { Clock, Timer } from '../clock/clock.js';
 import { tickDeltaSeconds, type TickSource } from '../clock/ticks.js';
 import type { GpioLine } from '../pin-factory/pin-factory.js';
 import type { EdgeEvent, Pull } from '../pin-factory/line-driver.js';
@@ -26,46 +26,110 @@ export interface ChargeOptions {
   pull: Pull;
 }
 
-/** One RC measurement. Never hangs: the wait is bounded by `timeout` (and `signal`). */
-export async function measureCharge(
+/** A measurement under way; `cancel()` stops it where it is, and its callback never runs. */
+export interface ChargeInProgress {
+  cancel(): void;
+}
+
+/**
+ * One RC measurement, driven by the clock's timers and the line's edge callback: LOW for
+ * `discharge`, then input, then the rising edge or `timeout`. `done` gets the reading and
+ * `fail` a backend error, each once, in a microtask after the event (never inside the
+ * driver's own callback). No promise and no abort listener per reading: the sampler runs
+ * one of these every interval, and an idle service should cost next to nothing.
+ */
+export function startCharge(
   line: GpioLine,
   ticks: TickSource,
   clock: Clock,
   options: ChargeOptions,
-  signal?: AbortSignal,
-): Promise<ChargeReading> {
-  line.setOutput(0);
-  await sleep(clock, options.discharge, signal);
-
-  let onEdge: (e: EdgeEvent) => void = () => undefined;
-  const edge = new Promise<EdgeEvent>((resolve) => (onEdge = (e) => e.edge === 'rising' && resolve(e)));
-  const unsubscribe = line.onEdge((e) => onEdge(e));
-  let timer: { cancel(): void } | undefined;
-  let abortListener: (() => void) | undefined;
-  try {
-    const start = line.setInput({ pull: options.pull, edge: 'rising' });
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = clock.setTimer(() => resolve('timeout'), options.timeout)));
-    const aborted = new Promise<never>((_, reject) => {
-      if (!signal) return;
-      abortListener = () => reject(signal.reason);
-      if (signal.aborted) abortListener();
-      else signal.addEventListener('abort', abortListener, { once: true });
-    });
-    const winner = await Promise.race([edge, timedOut, aborted]);
-    if (winner === 'timeout') {
-      // A pin that is already HIGH and never produced an edge is stuck, not dark.
-      if (line.read() === 1) {
-        return { result: 'error', chargeSeconds: NaN, at: clock.now(), error: 'pin reads HIGH without a rising edge after discharge (stuck high or shorted to 3.3 V)' };
-      }
-      return { result: 'timeout', chargeSeconds: NaN, at: clock.now() };
-    }
-    const seconds = Math.max(0, tickDeltaSeconds(ticks, start, winner.tick));
-    return { result: 'ok', chargeSeconds: seconds, at: clock.now() };
-  } finally {
+  done: (reading: ChargeReading) => void,
+  fail: (error: unknown) => void,
+): ChargeInProgress {
+  let timer: Timer | undefined;
+  let unsubscribe: (() => void) | undefined;
+  let finished = false;
+  let start = 0;
+  const release = (): void => {
+    finished = true;
     timer?.cancel();
-    if (abortListener) signal?.removeEventListener('abort', abortListener);
-    unsubscribe();
+    unsubscribe?.();
+  };
+  const finish = (outcome: () => ChargeReading): void => {
+    if (finished) return;
+    release();
+    // Worked out in the microtask, not here: an edge the driver reports from inside
+    // setInput() arrives before `start` holds setInput's tick.
+    queueMicrotask(() => {
+      let reading: ChargeReading;
+      try {
+        reading = outcome();
+      } catch (err) {
+        fail(err);
+        return;
+      }
+      done(reading);
+    });
+  };
+  const failNow = (err: unknown): void => {
+    release();
+    queueMicrotask(() => fail(err));
+  };
+  const onEdge = (e: EdgeEvent): void => {
+    if (e.edge === 'rising') finish(() => ({ result: 'ok', chargeSeconds: Math.max(0, tickDeltaSeconds(ticks, start, e.tick)), at: clock.now() }));
+  };
+  const timedOut = (): void =>
+    // A pin that is already HIGH and never produced an edge is stuck, not dark.
+    finish(() =>
+      line.read() === 1
+        ? { result: 'error', chargeSeconds: NaN, at: clock.now(), error: 'pin reads HIGH without a rising edge after discharge (stuck high or shorted to 3.3 V)' }
+        : { result: 'timeout', chargeSeconds: NaN, at: clock.now() },
+    );
+  const charge = (): void => {
+    if (finished) return;
+    try {
+      unsubscribe = line.onEdge(onEdge);
+      start = line.setInput({ pull: options.pull, edge: 'rising' });
+      timer = clock.setTimer(timedOut, options.timeout);
+    } catch (err) {
+      failNow(err);
+    }
+  };
+  try {
+    line.setOutput(0);
+    timer = clock.setTimer(charge, options.discharge);
+  } catch (err) {
+    failNow(err);
   }
+  return { cancel: release };
+}
+
+/** One RC measurement. Never hangs: the wait is bounded by `timeout` (and `signal`). */
+export function measureCharge(line: GpioLine, ticks: TickSource, clock: Clock, options: ChargeOptions, signal?: AbortSignal): Promise<ChargeReading> {
+  return new Promise<ChargeReading>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    // startCharge reports in a microtask, so the abort listener below is in place first.
+    const settled = (): void => signal?.removeEventListener('abort', onAbort);
+    const charge = startCharge(
+      line,
+      ticks,
+      clock,
+      options,
+      (r) => {
+        settled();
+        resolve(r);
+      },
+      (err) => {
+        settled();
+        reject(err);
+      },
+    );
+    const onAbort = (): void => {
+      charge.cancel();
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 export interface LightEstimate {
