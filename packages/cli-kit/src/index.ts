@@ -5,6 +5,8 @@ export * from './options/duration.js';
 export * from './options/options.js';
 export * from './options/help.js';
 export * from './logging/logger.js';
+export * from './logging/log-format.js';
+export * from './logging/colour.js';
 export * from './logging/throttle.js';
 export * from './lifecycle/lifecycle.js';
 export * from './run-cli.js';

@@ -74,6 +74,32 @@ describe('parseOptions', () => {
     expect(usage(argv as string[], env as Record<string, string>)).toMatch(message);
   });
 
+  it('quotes a bad value through the option\'s redact, so a secret in it stays out of the message', () => {
+    const secretive = {
+      url: opt.custom({
+        flag: 'url',
+        env: 'APP_URL',
+        placeholder: '<url>',
+        accepted: 'a URL',
+        description: 'URL.',
+        parse: () => {
+          throw new Error('no');
+        },
+        redact: (raw) => raw.replace(/(\/\/[^:]*):[^@]*@/, '$1:***@'),
+      }),
+    };
+    const m = (argv: string[], env: Record<string, string> = {}) => {
+      try {
+        parseOptions(secretive, argv, env);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error('expected a UsageError');
+    };
+    expect(m(['--url', 'x://u:hunter2@h'])).toBe('invalid --url value "x://u:***@h": no; accepted: a URL');
+    expect(m([], { APP_URL: 'x://u:hunter2@h' })).not.toContain('hunter2');
+  });
+
   it('help lists every flag with its env var and default', () => {
     const help = renderHelp({ usage: 'app [options]', summary: 'An app.' }, spec);
     for (const o of Object.values(spec)) expect(help).toContain(`--${o.flag}`);

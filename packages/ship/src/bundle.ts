@@ -2,6 +2,7 @@
 // SEA main script must be CommonJS on Node 20 (the armv7 runtime). Packages with native addons
 // stay external: an SEA can only require builtins, so the app loads them from the
 // native-linux-<arch> directory beside the executable at run time.
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -67,8 +68,17 @@ export function externalDynamicImports(meta: Metafile): string[] {
   return found;
 }
 
+/**
+ * The status page's files (each workspace's src/.../assets/) become the modules the sources import, as in every
+ * workspace build (scripts/embed-assets.mjs): the bundle, and so the executable, carries them.
+ */
+export function embedAssets(root: string = repoRoot): void {
+  execFileSync(process.execPath, [join(root, 'scripts', 'embed-assets.mjs')], { stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
 export async function bundleApp(app: AppName, outDir: string, entry: string = appEntry(app)): Promise<Bundle> {
   if (!existsSync(entry)) throw new Error(`${app}: entry ${entry} does not exist`);
+  embedAssets();
   await mkdir(outDir, { recursive: true });
   const file = join(outDir, `${app}.cjs`);
   const result = await build({

@@ -17,6 +17,8 @@ export interface Option<T> {
   readonly placeholder: string;
   /** Help section. */
   readonly group?: string | undefined;
+  /** How a bad value is quoted in errors, for values that may carry a secret (a URL's password). */
+  readonly redact?: ((raw: string) => string) | undefined;
   /** Parse a raw value; throw an Error whose message says why it is wrong. */
   parse(raw: string): T;
 }
@@ -81,8 +83,9 @@ export const opt = {
   },
 
   /** A value with its own parser (pin names, schedules). The parser's message explains the form. */
-  custom<T>(c: Common & { default?: string; placeholder: string; accepted: string; parse: (raw: string) => T }): Option<T> {
-    return build(c, c.placeholder, c.accepted, c.parse);
+  custom<T>(c: Common & { default?: string; placeholder: string; accepted: string; parse: (raw: string) => T; redact?: (raw: string) => string }): Option<T> {
+    const { redact, ...common } = c;
+    return { ...build(common, c.placeholder, c.accepted, c.parse), ...(redact ? { redact } : {}) };
   },
 
   switch(c: Common): Option<boolean> {
@@ -222,9 +225,10 @@ export function parseOptions<S extends OptionSpec>(
       values[key] = o.parse(given.text);
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
+      const shown = o.redact ? o.redact(given.text) : given.text;
       // Parsers that already name the value and the accepted form (pins) are quoted as they are.
-      const message = why.includes(`"${given.text}"`) ? why : `${why}; accepted: ${o.accepted}`;
-      throw new UsageError(`invalid ${given.from} value "${given.text}": ${message}`);
+      const message = why.includes(`"${shown}"`) ? why : `${why}; accepted: ${o.accepted}`;
+      throw new UsageError(`invalid ${given.from} value "${shown}": ${message}`);
     }
     sources[key] = source;
   }

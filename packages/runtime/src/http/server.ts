@@ -1,5 +1,5 @@
 // The one HTTP listener a service exposes: /metrics for Prometheus, /healthz for liveness,
-// /readyz for readiness, plus any routes the app adds (the mock's light control).
+// /readyz for readiness, plus any routes the app adds (the status page, the mock's controls).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MetricsSource } from '../metrics/exposition.js';
@@ -39,6 +39,10 @@ export async function startServiceServer(options: ServiceServerOptions): Promise
     ...options.routes,
   };
   const server = createServer((req, res) => {
+    // The status page runs only its own files (no inline script, nothing from elsewhere), and
+    // no reply is ever sniffed into another type.
+    res.setHeader('content-security-policy', "default-src 'self'");
+    res.setHeader('x-content-type-options', 'nosniff');
     const path = (req.url ?? '/').split('?')[0];
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const route = routes[`${method} ${path}`];
