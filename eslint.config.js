@@ -49,6 +49,18 @@ export default defineConfig(
     },
   },
   {
+    files: ['**/src/**/*.ts'],
+    rules: {
+      // prom-client's index loads its Pushgateway (https, so tls and OpenSSL), zlib, cluster
+      // and OpenTelemetry into every service; @gpio-fleet/runtime exports the metric types from
+      // its core modules (packages/runtime/src/metrics/prom.ts). Its types are fine to import.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'prom-client', message: "import Counter, Gauge, Histogram and Registry from '@gpio-fleet/runtime' (prom.ts says why)", allowTypeImports: true }] },
+      ],
+    },
+  },
+  {
     files: ['**/test/**/*.ts'],
     rules: {
       // vitest's asymmetric matchers (expect.any, expect.stringContaining) are typed `any`.

@@ -1,7 +1,6 @@
 // The metric names are a contract with dashboards and alerts: change them only with care.
-import { logBuckets } from '@gpio-fleet/runtime';
+import { Counter, Gauge, Histogram, logBuckets, type Registry } from '@gpio-fleet/runtime';
 import type { ChargeReading, LightEstimate } from '@gpio-fleet/gpio';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface SensorMetrics {
   record(reading: ChargeReading, estimate: LightEstimate, wallSeconds: number): void;

@@ -1,7 +1,6 @@
 // The metric names are a contract with dashboards and alerts: change them only with care.
 import { LAMPS, type Lamp, type Phase } from '@gpio-fleet/gpio';
-import { logBuckets } from '@gpio-fleet/runtime';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, logBuckets, type Registry } from '@gpio-fleet/runtime';
 
 export interface TrafficLightMetrics {
   phase(current: Phase | undefined, lateness?: number): void;

@@ -1,5 +1,5 @@
 // Which backend drives which pin, and whether it is the simulator, visible in every scrape.
-import { Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from './prom.js';
 
 /** `gpio_backend_info{backend,pin} 1` per claimed pin. */
 export function registerBackendInfo(registry: Registry, backend: string, pins: readonly string[]): Gauge<'backend' | 'pin'> {

@@ -1,8 +1,9 @@
-// What /metrics serves: the app's own families rendered fresh on every scrape, plus
-// prom-client's process_*/nodejs_* families. Those cost ~20x more to collect than ours
-// (~1 ms vs ~0.05 ms) and change slowly, so they are cached for up to a second: a scrape
-// storm then cannot starve the event loop that times the GPIO readings.
-import { collectDefaultMetrics, Registry } from 'prom-client';
+// What /metrics serves: the app's own families rendered fresh on every scrape, plus the
+// process_*/nodejs_* families (process-metrics.ts). Those read /proc and wait one turn of the
+// event loop, and change slowly, so they are cached for up to a second: a scrape storm then
+// cannot starve the event loop that times the GPIO readings.
+import { registerProcessMetrics } from './process-metrics.js';
+import { Registry } from './prom.js';
 
 export interface MetricsSource {
   readonly contentType: string;
@@ -23,7 +24,7 @@ export class Exposition implements MetricsSource {
   /** Register the app's metrics here. */
   readonly registry = new Registry();
   private readonly processRegistry: Registry | undefined;
-  private cached: { text: string; at: number } | undefined;
+  private cached: { text: Promise<string>; at: number } | undefined;
   private readonly maxAge: number;
   private readonly now: () => number;
 
@@ -35,10 +36,7 @@ export class Exposition implements MetricsSource {
     if (options.processMetrics ?? true) {
       this.processRegistry = new Registry();
       if (labels) this.processRegistry.setDefaultLabels(labels);
-      // prom-client samples event-loop delay every 10 ms by default: a timer that wakes the
-      // process ~100 times a second and, in `npm run bench`, cost ~3x the CPU of the light
-      // readings themselves. 100 ms still resolves any lag worth alerting on.
-      collectDefaultMetrics({ register: this.processRegistry, eventLoopMonitoringPrecision: 100 });
+      registerProcessMetrics(this.processRegistry);
     }
   }
 
@@ -50,7 +48,8 @@ export class Exposition implements MetricsSource {
     const own = await this.registry.metrics();
     if (!this.processRegistry) return own;
     const t = this.now();
-    if (!this.cached || t - this.cached.at > this.maxAge) this.cached = { text: await this.processRegistry.metrics(), at: t };
-    return `${own}\n${this.cached.text}`;
+    // Scrapes that arrive while a collection is under way share it.
+    if (!this.cached || t - this.cached.at > this.maxAge) this.cached = { text: this.processRegistry.metrics(), at: t };
+    return `${own}\n${await this.cached.text}`;
   }
 }

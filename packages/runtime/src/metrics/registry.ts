@@ -1,7 +1,7 @@
 // A bare registry with the node label, for tests and tools; services use an Exposition.
 // NODE_NAME (from the downward API) becomes a label on every series, so a fleet-wide query
 // can tell the Pis apart without relabelling.
-import { Registry } from 'prom-client';
+import { Registry } from './prom.js';
 
 export interface RegistryOptions {
   /** Value for the `node` label on every series; omitted when undefined. */
