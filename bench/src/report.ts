@@ -4,7 +4,6 @@ import { mb, mib, ms, pct, sig, table, times } from './lib/format.js';
 import { machineLine } from './lib/machine.js';
 import { ratio } from './lib/stats.js';
 import type { FidelityResult } from './parts/fidelity.js';
-import type { FleetResult } from './parts/fleet.js';
 import type { FootprintResult } from './parts/footprint.js';
 import type { MetricsLoadResult } from './parts/metrics-load.js';
 import type { ReadingCostResult } from './parts/reading-cost.js';
@@ -77,9 +76,13 @@ function trafficTiming(r: TrafficTimingResult): string {
   ].join('\n');
 }
 
+const pageWindow = (r: MetricsLoadResult) => r.windows.find((w) => (w.viewers ?? 0) > 0);
+const pageViewers = (r: MetricsLoadResult) => String(pageWindow(r)?.viewers ?? 0);
+const pageUpdates = (r: MetricsLoadResult) => String(pageWindow(r)?.updatesPerViewer ?? '–');
+
 function metricsLoad(r: MetricsLoadResult): string {
   const rows = r.windows.map((w) => [
-    w.rate === 0 ? 'idle' : `${w.rate}/s`,
+    w.rate > 0 ? `${w.rate}/s` : (w.viewers ?? 0) > 0 ? `${w.viewers} status pages open` : 'idle (no page open)',
     w.wrk ? sig(w.wrk.achievedRate, 3) : '–',
     w.wrk ? ms(w.wrk.latencyUs.p50 / 1e6) : '–',
     w.wrk ? ms(w.wrk.latencyUs.p99 / 1e6) : '–',
@@ -94,6 +97,7 @@ function metricsLoad(r: MetricsLoadResult): string {
     `### 4. /metrics under load`,
     '',
     `light-sensor (bundle, mock at ${r.lux} lux). Each window ${sig(r.windows[0]!.seconds, 2)} s. Load: wrk 4.1 (Debian; no rate option, wrk2 not packaged) with ${r.pacing}; 50/s = 1 thread × 4 connections, 500/s = 2 threads × 16. ` +
+      `"Status pages open": each of ${pageViewers(r)} clients loads the page and its files once before the window, then holds its event stream (${pageUpdates(r)} updates each in the window); "idle" has the page served but none open. ` +
       `Lux error = |reported lux / ${r.lux} − 1| from the app's reading logs. The mock timestamps edges with simulated time, so load cannot bend a charge time here; what load can do is delay or skip readings (the reading interval column) — on a Pi the kernel timestamps edges (gpiochip), which likewise keeps load out of the measurement.`,
     '',
     table(['load', 'achieved req/s', 'latency p50', 'p99', 'max', 'errors', 'app CPU (of one core)', 'readings', 'lux error median / max', 'longest reading interval'], rows),
@@ -149,25 +153,6 @@ function footprint(r: FootprintResult): string {
   return out.join('\n');
 }
 
-function fleet(r: FleetResult): string {
-  if (r.status !== 'measured') return `### 6. Fleet\n\nPending: ${r.reason}. Hook: \`bench/src/parts/fleet.ts\`.`;
-  const s = (x: number | undefined) => (Number.isFinite(x) ? `${sig(x, 3)} s` : 'n/a');
-  return [
-    '### 6. Fleet',
-    '',
-    `The project's control plane (tests/cluster: kube-apiserver, controller-manager, scheduler, etcd; kwok kubelets) with ${r.nodes} nodes; the light-sensor chart installed with helm (gpio.access=none). Control plane up with every node registered in ${s(r.controlPlaneStartSeconds)}. ${r.note}`,
-    '',
-    'From `gpio-fleet label <nodes>` (the CLI, whole process) to a Ready pod on every labelled Pi; each size starts with no Pi labelled:',
-    '',
-    table(
-      ['Pis labelled', 'gpio-fleet label (CLI)', 'to the first Ready pod', 'to a Ready pod on every Pi'],
-      r.label.map((l) => [String(l.nodes), s(l.cliSeconds), s(l.firstReadySeconds), s(l.allReadySeconds)]),
-    ),
-    '',
-    `\`helm upgrade --set image.tag=bench-update\` until the rollout is complete on all ${r.rollout.nodes} Pis: ${s(r.rollout.seconds)} (${s(r.rollout.perNodeSeconds)} a node; helm itself ${s(r.rollout.helmSeconds)}); fewest Ready pods seen during the rollout: ${r.rollout.fewestReady} of ${r.rollout.nodes} (maxUnavailable 1). \`gpio-fleet status light-sensor\` over ${r.rollout.nodes} pods: ${s(r.cliStatusSeconds)}.`,
-  ].join('\n');
-}
-
 /** The key ratios the issue asks for, in one list. */
 export function keyRatios(results: { parts: Parts }): string {
   const parts = results.parts;
@@ -216,6 +201,5 @@ export function markdownReport(results: ReportInput): string {
   section('trafficTiming', p.trafficTiming, trafficTiming);
   section('metricsLoad', p.metricsLoad, metricsLoad);
   section('footprint', p.footprint, footprint);
-  section('fleet', p.fleet, fleet);
   return sections.join('\n');
 }

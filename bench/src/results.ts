@@ -6,6 +6,7 @@ import type { FleetResult } from './parts/fleet.js';
 import type { FootprintResult } from './parts/footprint.js';
 import type { MetricsLoadResult } from './parts/metrics-load.js';
 import type { ReadingCostResult } from './parts/reading-cost.js';
+import type { RealNodeResult } from './parts/real-node.js';
 import type { TrafficTimingResult } from './parts/traffic-timing.js';
 
 /** A part that threw: its message instead of its figures. */
@@ -22,6 +23,7 @@ export interface Parts {
   metricsLoad?: Measured<MetricsLoadResult>;
   footprint?: Measured<FootprintResult>;
   fleet?: Measured<FleetResult>;
+  realNode?: Measured<RealNodeResult>;
 }
 
 /** What the report needs of a run. */

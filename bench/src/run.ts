@@ -13,16 +13,22 @@ import { measureFleet } from './parts/fleet.js';
 import { measureFootprint } from './parts/footprint.js';
 import { measureMetricsLoad } from './parts/metrics-load.js';
 import { measureReadingCost } from './parts/reading-cost.js';
+import { measureRealNode } from './parts/real-node.js';
 import { measureTrafficTiming } from './parts/traffic-timing.js';
 import { markdownReport } from './report.js';
+import { fleetReport } from './report-fleet.js';
+import { realNodeReport } from './report-real-node.js';
 import type { Parts, RunResults } from './results.js';
 
 const USAGE = `usage: npm run bench [-- options]
 
 options:
-  --parts LIST   which parts to run, e.g. 1,3 (default: 1,2,3,4,5,6)
-                 1 reading cost, 2 fidelity, 3 traffic-light timing, 4 /metrics under load,
-                 5 footprint, 6 fleet (gpio-fleet label at 1/50/200 Pis, helm upgrade over 200)
+  --parts LIST   which parts to run, e.g. 1,3 (default: 1,2,3,4,5,6,7)
+                 1 reading cost, 2 fidelity, 3 traffic-light timing, 4 /metrics under load
+                 (and with 10 status pages open),
+                 5 footprint, 6 fleet (label → Ready trials, gpio-fleet label at 1/50/200 Pis, helm upgrade
+                 over 200, the CLI at 200 and 1000 Pis),
+                 7 real node (label → Ready cold and warm, helm upgrade with its bytes, on real-0)
   --quick        short durations for trying the harness (results are marked quick and the
                  README is left alone unless --readme)
   --no-rebuild   part 5: skip rebuilding the images after a code-only change
@@ -32,13 +38,13 @@ options:
 
 /** Durations and counts: the issue's figures, or a short version for trying things out. */
 const SETTINGS = {
-  full: { readingSeconds: 60, readingRepetitions: 3, fidelityReadings: 200, gpiozeroSamples: 3, phases: 500, loadSeconds: 30, scrapes: 100, nativeRepetitions: 3, fleetSizes: [1, 50, 200] },
-  quick: { readingSeconds: 15, readingRepetitions: 1, fidelityReadings: 50, gpiozeroSamples: 1, phases: 100, loadSeconds: 5, scrapes: 100, nativeRepetitions: 1, fleetSizes: [1, 5] },
+  full: { readingSeconds: 60, readingRepetitions: 3, fidelityReadings: 200, gpiozeroSamples: 3, phases: 500, loadSeconds: 30, scrapes: 100, nativeRepetitions: 3, fleetSizes: [1, 50, 200], fleetCliSizes: [200, 1000], fleetLabelTrials: 12, fleetRepetitions: 3, realNodeTrials: 5 },
+  quick: { readingSeconds: 15, readingRepetitions: 1, fidelityReadings: 50, gpiozeroSamples: 1, phases: 100, loadSeconds: 5, scrapes: 100, nativeRepetitions: 1, fleetSizes: [1, 5], fleetCliSizes: [10, 20], fleetLabelTrials: 3, fleetRepetitions: 1, realNodeTrials: 2 },
 };
 
 /** Which parts use the executables (bundles and SEA binaries) and which the images. */
 const USES_EXECUTABLES = [1, 3, 4, 5];
-const USES_IMAGES = [5];
+const USES_IMAGES = [5, 7];
 
 const started = performance.now();
 const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
@@ -51,7 +57,7 @@ async function main(): Promise<number> {
   try {
     ({ values } = parseArgs({
       options: {
-        parts: { type: 'string', default: '1,2,3,4,5,6' },
+        parts: { type: 'string', default: '1,2,3,4,5,6,7' },
         quick: { type: 'boolean', default: false },
         'no-rebuild': { type: 'boolean', default: false },
         readme: { type: 'boolean', default: false },
@@ -68,7 +74,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const parts = new Set(values.parts.split(',').map((s) => Number(s.trim())));
-  for (const p of parts) if (!(p >= 1 && p <= 6)) throw new UsageError(`--parts: "${p}" is not a part number 1..6 (accepted: a comma-separated list of 1 to 6, e.g. 2,3)`);
+  for (const p of parts) if (!(p >= 1 && p <= 7)) throw new UsageError(`--parts: "${p}" is not a part number 1..7 (accepted: a comma-separated list of 1 to 7, e.g. 2,3)`);
   const s = values.quick ? SETTINGS.quick : SETTINGS.full;
   const argv = process.argv.slice(2);
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
@@ -89,9 +95,10 @@ async function main(): Promise<number> {
     [1, 'readingCost', () => measureReadingCost({ python, seconds: s.readingSeconds, repetitions: s.readingRepetitions, log })],
     [2, 'fidelity', () => measureFidelity({ python, readingsPerSetting: s.fidelityReadings, gpiozeroSamples: s.gpiozeroSamples, log })],
     [3, 'trafficTiming', () => measureTrafficTiming({ phases: s.phases, phaseMs: 50, log })],
-    [4, 'metricsLoad', () => measureMetricsLoad({ seconds: s.loadSeconds, rates: [50, 500], log })],
+    [4, 'metricsLoad', () => measureMetricsLoad({ seconds: s.loadSeconds, rates: [50, 500], viewers: 10, log })],
     [5, 'footprint', () => measureFootprint({ scrapes: s.scrapes, nativeRepetitions: s.nativeRepetitions, rebuild: !values['no-rebuild'], log })],
-    [6, 'fleet', () => measureFleet({ sizes: s.fleetSizes, log })],
+    [6, 'fleet', () => measureFleet({ sizes: s.fleetSizes, cliSizes: s.fleetCliSizes, labelTrials: s.fleetLabelTrials, repetitions: s.fleetRepetitions, log })],
+    [7, 'realNode', () => measureRealNode({ trials: s.realNodeTrials, log })],
   ];
   const results: RunResults & { machine: { loadAverageAtEnd?: number[] } } = { command, quick: values.quick, startedAt: startedAt.toISOString(), machine, builds, settings: s, parts: {}, totalSeconds: 0 };
   const measured = results.parts as Record<string, unknown>;
@@ -116,28 +123,33 @@ async function main(): Promise<number> {
   results.machine.loadAverageAtEnd = describeMachine(python).loadAverage;
 
   const report = markdownReport(results);
+  const fleet = results.parts.fleet ? fleetReport(results.parts.fleet, results) : undefined;
+  const realNode = results.parts.realNode ? realNodeReport(results.parts.realNode, results) : undefined;
   const dir = join(REPO, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${startedAt.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ ...results, report }, null, 2)}\n`);
-  process.stdout.write(`${report}\n`);
+  writeFileSync(file, `${JSON.stringify({ ...results, report, ...(fleet ? { fleetReport: fleet } : {}), ...(realNode ? { realNodeReport: realNode } : {}) }, null, 2)}\n`);
+  process.stdout.write(`${report}\n${fleet ? `\n${fleet}\n` : ''}${realNode ? `\n${realNode}\n` : ''}`);
   log(`results: ${file}`);
 
-  const fullRun = !values.quick && parts.size === 6;
+  const fullRun = !values.quick && parts.size === 7;
   if (!values['no-readme'] && (fullRun || values.readme)) {
-    writeReadmeResults(report, file);
+    // Parts 6 and 7 have blocks of their own: a run of one alone leaves the other parts' figures alone.
+    if ([...parts].some((p) => p !== 6 && p !== 7)) writeReadmeResults('results', report, file);
+    if (fleet) writeReadmeResults('results-fleet', fleet, file);
+    if (realNode) writeReadmeResults('results-real-node', realNode, file);
     log('bench/README.md updated');
   }
   if (failedParts > 0) log(`${failedParts} part(s) failed; see above`);
   return failedParts > 0 ? 1 : 0;
 }
 
-/** Replace the block between the results markers in bench/README.md. */
-function writeReadmeResults(report: string, file: string): void {
+/** Replace the block between the `block` markers in bench/README.md. */
+function writeReadmeResults(block: string, report: string, file: string): void {
   const readme = join(REPO, 'bench', 'README.md');
   const text = readFileSync(readme, 'utf8');
-  const begin = '<!-- begin:results -->';
-  const end = '<!-- end:results -->';
+  const begin = `<!-- begin:${block} -->`;
+  const end = `<!-- end:${block} -->`;
   const i = text.indexOf(begin);
   const j = text.indexOf(end);
   if (i < 0 || j < i) throw new Error(`bench/README.md lacks the ${begin} … ${end} markers`);

@@ -1,12 +1,14 @@
 // The command table and the error-to-exit-code frame around every command.
 import { exitCodeFor, parseOptions, renderHelp, versionLine, type OptionSpec } from '@gpio-fleet/cli-kit';
+import { doctorCommand, runDoctor, type DoctorValues } from './commands/doctor.js';
 import { labelCommand, runLabel } from './commands/label.js';
 import { nodesCommand, runNodes } from './commands/nodes.js';
+import { openCommand, runOpen } from './commands/open.js';
 import { readingsCommand, runReadings } from './commands/readings.js';
 import { runStatus, statusCommand } from './commands/status.js';
 import { commandContext, type CommandContext } from './context.js';
 import { EXIT_CODES_HELP } from './kube/errors.js';
-import { globalOptions, type Output } from './options.js';
+import { globalOptions, type FetchSettings, type Output } from './options.js';
 import { VERSION } from './version.js';
 
 interface Command {
@@ -23,7 +25,9 @@ export const COMMANDS: Command[] = [
   { ...nodesCommand, run: (ctx, v) => runNodes(ctx, v as { key: string }) },
   { ...labelCommand, run: (ctx, v, p) => runLabel(ctx, v as Parameters<typeof runLabel>[1], p) },
   { ...statusCommand, run: (ctx, v, p) => runStatus(ctx, v as Record<string, never>, p) },
-  { ...readingsCommand, run: (ctx) => runReadings(ctx) },
+  { ...readingsCommand, run: (ctx, v) => runReadings(ctx, v as unknown as FetchSettings) },
+  { ...doctorCommand, run: (ctx, v, p) => runDoctor(ctx, v as unknown as DoctorValues, p) },
+  { ...openCommand, run: (ctx, v, p) => runOpen(ctx, v as { serve: boolean; port: number }, p) },
 ];
 
 const APP = { name: 'gpio-fleet', version: VERSION };
@@ -39,6 +43,8 @@ export function topHelp(): string {
     '  label      label nodes (or every detected Pi with --auto) so the apps run there',
     '  status     rollout of each gpio-fleet DaemonSet and its pods; exit 3 while incomplete',
     '  readings   latest light level and lux per node, through the API server pod proxy',
+    '  doctor     what is wrong with each Pi, and how to fix it; exit 3 when a problem was found',
+    "  open       a node's status page through the API server pod proxy (--serve: a local proxy)",
     '',
     'Run gpio-fleet <command> --help for its options. Common options: --kubeconfig, --context,',
     '--namespace, --output table|json.',
@@ -83,7 +89,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       io.out(`${versionLine(APP)}\n`);
       return 0;
     }
-    const values = parsed.values as Record<string, unknown> & { kubeconfig?: string; context?: string; namespace?: string; output: Output };
+    const values = parsed.values as Record<string, unknown> & { kubeconfig?: string; context?: string; namespace?: string; output: Output; pageSize: number };
     const ctx = commandContext(values, env);
     return await command.run({ ...ctx, write: io.out }, values, parsed.positionals);
   } catch (err) {

@@ -17,7 +17,7 @@ describe('gpio-fleet CLI (no cluster needed)', () => {
     const top = await run(['--help']);
     expect(top.code).toBe(0);
     expect(top.out).toContain('Exit codes:');
-    for (const c of ['nodes', 'label', 'status', 'readings']) {
+    for (const c of ['nodes', 'label', 'status', 'readings', 'doctor']) {
       const h = await run([c, '--help']);
       expect(h.code).toBe(0);
       expect(h.out).toContain(`Usage: gpio-fleet ${c}`);
@@ -25,6 +25,9 @@ describe('gpio-fleet CLI (no cluster needed)', () => {
       expect(h.out).toContain('--output');
     }
     expect((await run(['nodes', '--help'])).out).toContain('+rpt-rpi-');
+    const doctorHelp = (await run(['doctor', '--help'])).out;
+    for (const flag of ['--page-size', '--concurrency', '--timeout', '--max-age']) expect(doctorHelp).toContain(flag);
+    expect(top.out).toContain('  doctor ');
   });
 
   it('rejects unknown commands, flags and values with exit 2', async () => {

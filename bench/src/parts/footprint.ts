@@ -4,11 +4,11 @@
 // update one app after a code-only change, checked by rebuilding the images from a changed
 // entry point into a scratch directory.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { APP_NAMES, emulated, TARGETS, type AppName, type TargetArch } from '@gpio-fleet/ship';
+import { APP_NAMES, emulated, shippedApps, TARGETS, writeCodeOnlyChange, type AppName, type TargetArch } from '@gpio-fleet/ship';
 import { blobPath, layerSizeRows, readOciLayout, withBuildLock, type LayerSizeRow, type OciLayout } from '@gpio-fleet/ship/images';
 import { procMemoryKb } from '@gpio-fleet/test-tools/process-accounting';
 import { freePort, start, waitFor } from '@gpio-fleet/test-tools/processes';
@@ -86,10 +86,13 @@ interface Variant {
   args: string[];
 }
 
-/** The ways each app is run here: natively on x64, and the ARM executables under qemu-user. */
+/**
+ * The ways each service (an app that serves /readyz on a port) is run here: natively on x64,
+ * and the ARM executables under qemu-user. The fleet CLI is a command, not a service.
+ */
 function variants(): Variant[] {
   const out: Variant[] = [];
-  for (const app of APP_NAMES) {
+  for (const app of shippedApps().filter((a) => a.port !== undefined).map((a) => a.name)) {
     out.push({ app, how: 'bundle on host Node (x64)', native: true, command: process.execPath, args: [bundlePath(app)] });
     out.push({ app, how: 'SEA x64', native: true, command: binaryPath(app, 'x64'), args: [] });
     for (const arch of ['arm64', 'armv7'] as const) {
@@ -98,23 +101,6 @@ function variants(): Variant[] {
     }
   }
   return out;
-}
-
-/**
- * The light-sensor entry point with a trivial code-only change (one added statement), written
- * to `dir`. Relative imports become absolute so it can live outside the app. A top-level
- * `await runCli(...)` becomes `void runCli(...)`: the images' CommonJS bundle cannot hold
- * top-level await (see packages/ship/src/bundle.ts).
- */
-function changedEntry(dir: string): string {
-  const src = join(REPO, 'apps', 'light-sensor', 'src');
-  const text = readFileSync(join(src, 'cli.ts'), 'utf8')
-    .replace(/^#!.*\n/, '')
-    .replace(/from '\.\/([^']+)'/g, (_m, f: string) => `from '${join(src, f)}'`)
-    .replace(/^await runCli\(/m, 'void runCli(');
-  const file = join(dir, 'light-sensor-changed.ts');
-  writeFileSync(file, `${text}\n// bench: a code-only change\n(globalThis as Record<string, unknown>).gpioFleetBenchChange = 1;\n`);
-  return file;
 }
 
 /** Every blob digest (index, manifests, configs, layers) of a layout. */
@@ -148,7 +134,7 @@ export interface UpdateResult {
 async function verifyUpdateBytes(before: OciLayout, log: Log): Promise<UpdateResult> {
   const scratch = mkdtempSync(join(tmpdir(), 'gpio-fleet-bench-update-'));
   try {
-    const entry = changedEntry(scratch);
+    const entry = writeCodeOnlyChange('light-sensor', scratch, 'bench');
     const t0 = performance.now();
     log('part 5: rebuilding the light-sensor images (arm64, armv7) after a code-only change, into a scratch dist');
     execFileSync(process.execPath, [join(REPO, 'packages', 'ship', 'dist', 'images', 'cli.js'), '--app', 'light-sensor', '--arch', 'arm64,armv7', '--dist', join(scratch, 'dist'), '--entry', `light-sensor=${entry}`], {
@@ -203,7 +189,7 @@ export interface FootprintResult {
 
 export async function measureFootprint({ scrapes, nativeRepetitions, rebuild, log }: { scrapes: number; nativeRepetitions: number; rebuild: boolean; log: Log }): Promise<FootprintResult> {
   const layouts = await readLayouts(log);
-  const layers = APP_NAMES.flatMap((app) => layerSizeRows(app, layouts[app]));
+  const layers = APP_NAMES.flatMap((app) => layerSizeRows(app, layouts[app]!));
   const runs: FootprintRun[] = [];
   for (const v of variants()) {
     const reps = v.native ? nativeRepetitions : 1;
@@ -220,7 +206,7 @@ export async function measureFootprint({ scrapes, nativeRepetitions, rebuild, lo
       samples,
     });
   }
-  const update = rebuild ? await verifyUpdateBytes(layouts['light-sensor'], log) : undefined;
+  const update = rebuild ? await verifyUpdateBytes(layouts['light-sensor']!, log) : undefined;
   return {
     executables: executables(),
     layers: layers.map((r) => ({ ...r, arch: Object.entries(PLATFORM_OF_ARCH).find(([, p]) => p === r.platform)?.[0] })),

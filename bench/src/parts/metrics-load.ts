@@ -1,8 +1,9 @@
 // Part 4: /metrics under load. The light-sensor (bundle on this machine's Node, mock at a
 // constant 100 lux) serves wrk at a fixed rate for a window while it keeps taking a reading a
-// second; an idle window comes first as the baseline. Per window: wrk's latency and errors,
-// the app's CPU from /proc, and whether the readings stayed on time and accurate (from the
-// app's own JSON logs).
+// second; an idle window comes first as the baseline: the status page is there, nobody has it
+// open. Then ten open status pages: each loads the page and its files once, then holds its
+// event stream for the window. Per window: wrk's latency and errors, the app's CPU from /proc,
+// and whether the readings stayed on time and accurate (from the app's own JSON logs).
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_CALIBRATION, luxFromChargeTime } from '@gpio-fleet/gpio';
@@ -78,6 +79,10 @@ function readingsBetween(records: Record<string, unknown>[], from: number, to: n
 
 export interface LoadWindow {
   rate: number;
+  /** Status pages open during the window. */
+  viewers: number;
+  /** Updates each open page received in the window (median over the pages). */
+  updatesPerViewer: number | undefined;
   seconds: number;
   appCpuFraction: number;
   wrk: WrkSummary | undefined;
@@ -90,6 +95,50 @@ export interface MetricsLoadResult {
   windows: LoadWindow[];
 }
 
+/** The files a browser loads for the status page, before it opens the event stream. */
+const PAGE_FILES = ['', 'status/page.css', 'status/page.js', 'status/panel.css', 'status/panel.js', 'status/icon.svg'];
+
+/** `count` status pages: each loads the page once, then holds status/events and counts its updates. */
+async function openPages(base: string, count: number): Promise<{ close(): Promise<number[]> }> {
+  const pages = await Promise.all(
+    Array.from({ length: count }, async () => {
+      for (const f of PAGE_FILES) {
+        const r = await fetch(`${base}/${f}`);
+        if (!r.ok) throw new Error(`${base}/${f}: HTTP ${r.status}`);
+        await r.arrayBuffer();
+      }
+      const abort = new AbortController();
+      const res = await fetch(`${base}/status/events`, { signal: abort.signal });
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      let updates = 0;
+      const reading = (async () => {
+        try {
+          for (;;) {
+            const { value, done } = (await reader.read()) as { value?: Uint8Array; done: boolean };
+            if (done) return;
+            text += decoder.decode(value, { stream: true });
+            const frames = text.split('\n\n');
+            text = frames.pop()!;
+            updates += frames.filter((f) => f.startsWith('event: update')).length;
+          }
+        } catch {
+          // aborted at the end of the window
+        }
+      })();
+      return {
+        async stop() {
+          abort.abort();
+          await reading;
+          return updates;
+        },
+      };
+    }),
+  );
+  return { close: () => Promise.all(pages.map((p) => p.stop())) };
+}
+
 /** Reading boundaries the app skipped so far (its log says so at most once a minute). */
 async function skippedReadings(base: string): Promise<number> {
   const text = await httpText(`${base}/metrics`);
@@ -98,26 +147,32 @@ async function skippedReadings(base: string): Promise<number> {
   return n;
 }
 
-export async function measureMetricsLoad({ seconds, rates, log }: { seconds: number; rates: number[]; log: Log }): Promise<MetricsLoadResult> {
+export async function measureMetricsLoad({ seconds, rates, viewers, log }: { seconds: number; rates: number[]; viewers: number; log: Log }): Promise<MetricsLoadResult> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const app = start(process.execPath, [bundlePath('light-sensor'), '--gpio', 'mock', '--mock-lux', String(LUX), '--port', String(port), '--host', '127.0.0.1']);
   try {
     await waitFor('light-sensor /readyz', async () => ((await fetch(`${base}/readyz`)).ok ? true : undefined), 15_000, 20);
     const windows: LoadWindow[] = [];
-    for (const rate of [0, ...rates]) {
-      log(`part 4: ${rate === 0 ? 'idle baseline' : `${rate} requests/s against /metrics`} for ${seconds} s`);
+    const plan = [{ rate: 0, pages: 0 }, { rate: 0, pages: viewers }, ...rates.map((rate) => ({ rate, pages: 0 }))];
+    for (const { rate, pages } of plan) {
+      log(`part 4: ${rate > 0 ? `${rate} requests/s against /metrics` : pages > 0 ? `${pages} open status pages` : 'idle baseline, no status page open'} for ${seconds} s`);
+      // The pages load before the window: what is measured is them being open.
+      const open = pages > 0 ? await openPages(base, pages) : undefined;
       const skipped0 = await skippedReadings(base);
       const from = Date.now();
       const cpu0 = procCpuSeconds(app.child.pid!);
       const load = rate === 0 ? await sleep(seconds * 1000).then(() => undefined) : await wrk(`${base}/metrics`, rate, seconds);
       const to = Date.now();
       const cpu1 = procCpuSeconds(app.child.pid!);
+      const updates = await open?.close();
       // Let the last reading of the window reach the log.
       await sleep(200);
       const skipped = (await skippedReadings(base)) - skipped0;
       windows.push({
         rate,
+        viewers: pages,
+        updatesPerViewer: updates && median(updates),
         seconds: (to - from) / 1000,
         appCpuFraction: (cpu1! - cpu0!) / ((to - from) / 1000),
         wrk: load,

@@ -13,10 +13,9 @@ one pod on every node that matches its nodeSelector.
 
 GPIO access: {{ $access }} (GPIO_BACKEND={{ include "gpio-fleet-common.gpio.backend" . }})
 {{- if eq $access "devicePlugin" }}
-  Each pod requests {{ .Values.gpio.devicePlugin.resource }}: 1. A device plugin must advertise that
-  resource on the node (smarter-device-manager, or squat/generic-device-plugin with
-  --set gpio.devicePlugin.resource=squat.ai/gpio); until one does, pods stay Pending with
-  "Insufficient {{ .Values.gpio.devicePlugin.resource }}".
+  Each pod requests {{ .Values.gpio.devicePlugin.resource }}: 1. Install the device plugin first: helm install gpio-device-plugin charts/gpio-device-plugin
+  (or another plugin that advertises {{ .Values.gpio.devicePlugin.resource }}); until a node advertises it, pods there
+  stay Pending with "Insufficient {{ .Values.gpio.devicePlugin.resource }}".
   The container runs as user 65534 with supplemental group {{ .Values.gpio.groupId }}, which must be the
   group that owns the device on the node: check with `stat -c %g /dev/gpiochip0` there.
 {{- else if eq $access "privileged" }}

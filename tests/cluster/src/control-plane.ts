@@ -15,6 +15,13 @@ import { KWOK_STAGES } from './kwok-stages.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { createPki, issueClientCert, type Pki } from './pki.js';
 
+/**
+ * The user the API server presents to kubelets, for logs, exec and port-forward (kubeadm's name
+ * for it). A real kubelet authorizes it with a SubjectAccessReview, so a real node binds it to
+ * the ClusterRole system:kubelet-api-admin when it joins (real-node/kubelet.ts).
+ */
+export const KUBELET_CLIENT_USER = 'kube-apiserver-kubelet-client';
+
 export interface ControlPlaneState {
   dir: string;
   server: string;
@@ -107,7 +114,18 @@ export interface StartOptions {
   log?: Log;
   /** How long to wait for each component to become ready. */
   readyTimeoutMs?: number;
+  /**
+   * An audit policy (YAML): the API server then writes the requests it selects, as JSON lines,
+   * to logs/audit.log (auditLogPath), e.g. for tests that check which requests a client made.
+   */
+  auditPolicy?: string;
 }
+
+/** The cluster-admin user of the kubeconfig the control plane writes. */
+export const ADMIN_USER = 'gpio-fleet-admin';
+
+/** Where the API server writes its audit events when StartOptions.auditPolicy is given. */
+export const auditLogPath = (dir: string): string => join(dir, 'logs', 'audit.log');
 
 export async function startControlPlane(options: StartOptions): Promise<ControlPlane> {
   const { dir, binaries: bin } = options;
@@ -161,6 +179,7 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
     await waitUntil('etcd', async () => (await fetch(`${etcdUrl}/health`)).ok);
 
     const server = `https://127.0.0.1:${apiPort}`;
+    const kubeletClient = issueClientCert(pki, KUBELET_CLIENT_USER);
     launch('kube-apiserver', bin.kubeApiserver, [
       `--etcd-servers=${etcdUrl}`,
       '--bind-address=127.0.0.1',
@@ -179,15 +198,23 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
       '--authorization-mode=Node,RBAC',
       // The default admission chain stays (PodSecurity included); NodeRestriction as kubeadm.
       '--enable-admission-plugins=NodeRestriction',
+      // Real kubelets (a real node: real-node/): the API server proves itself with this
+      // certificate and checks theirs against the cluster CA. Nodes are reached by their IP:
+      // their names resolve nowhere. kwok's fake nodes are never contacted.
+      `--kubelet-client-certificate=${kubeletClient.cert}`,
+      `--kubelet-client-key=${kubeletClient.key}`,
+      `--kubelet-certificate-authority=${pki.caCert}`,
+      '--kubelet-preferred-address-types=InternalIP,Hostname',
       // Pods may ask for privileged; Pod Security admission decides per namespace.
       '--allow-privileged=true',
+      ...(options.auditPolicy === undefined ? [] : auditFlags(dir, options.auditPolicy)),
       `--cert-dir=${join(dir, 'pki', 'generated')}`,
       '--v=1',
     ]);
-    const admin = issueClientCert(pki, 'gpio-fleet-admin', ['system:masters']);
+    const admin = issueClientCert(pki, ADMIN_USER, ['system:masters']);
     const tls = { ca: pki.caCert, cert: admin.cert, key: admin.key };
     await waitUntil('kube-apiserver', async () => (await httpsGet(`${server}/readyz`, tls)).status === 200);
-    const kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), server, pki.caCert, 'gpio-fleet-admin', admin);
+    const kubeconfig = writeKubeconfig(join(dir, 'kubeconfig'), server, pki.caCert, ADMIN_USER, admin);
 
     const cm = issueClientCert(pki, 'system:kube-controller-manager');
     const cmKubeconfig = writeKubeconfig(join(dir, 'controller-manager.kubeconfig'), server, pki.caCert, 'system:kube-controller-manager', cm);
@@ -229,7 +256,11 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
       '--cidr=10.244.0.0/16',
       '--node-ip=10.0.0.1',
     ]);
-    await waitUntil('kube-controller-manager', async () => alive(pids['kube-controller-manager']!) && (await tcpOpen(cmPort)));
+    // Its port opens seconds before its controllers run (they start once it has made their
+    // service accounts and its informers are up). Until then a label changes nothing: the first
+    // Pi labelled after start-up waited up to 7 s for its pod. The serviceaccount controller
+    // making kube-system's "default" account shows the controllers running.
+    await waitUntil('kube-controller-manager', async () => alive(pids['kube-controller-manager']!) && (await tcpOpen(cmPort)) && (await httpsGet(`${server}/api/v1/namespaces/kube-system/serviceaccounts/default`, tls)).status === 200);
     await waitUntil('kube-scheduler', async () => alive(pids['kube-scheduler']!) && (await tcpOpen(schedPort)));
     await waitUntil('kwok', async () => tcpOpen(kwokPort));
     log(`control plane up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${server}; KUBECONFIG=${kubeconfig}`);
@@ -252,6 +283,12 @@ export async function startControlPlane(options: StartOptions): Promise<ControlP
     await stopControlPlane(state);
     throw e;
   }
+}
+
+function auditFlags(dir: string, policy: string): string[] {
+  const file = join(dir, 'audit-policy.yaml');
+  writeFileSync(file, policy);
+  return [`--audit-policy-file=${file}`, `--audit-log-path=${auditLogPath(dir)}`, '--audit-log-format=json', '--audit-log-maxsize=200'];
 }
 
 function tcpOpen(port: number): Promise<boolean> {

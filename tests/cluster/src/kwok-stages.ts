@@ -2,6 +2,11 @@
 // run on its own). Nodes: become Ready at once, keeping the capacity, addresses and nodeInfo
 // they were registered with. Pods: Running and Ready at once with an IP from the node's
 // podCIDR (so a test can choose a pod's IP by choosing the node's podCIDR); deleted pods go.
+// And, as a kubelet's next status sync would, pods whose Ready condition the node lifecycle
+// controller cleared while their node's lease was late are Ready again: at a thousand nodes on
+// a loaded machine kwok renews some leases late, and those pods would stay NotReady for good.
+// Only while their containers are ready: a test that reports a container not ready (a crash
+// loop) keeps it so.
 export const KWOK_STAGES = `apiVersion: kwok.x-k8s.io/v1alpha1
 kind: Stage
 metadata:
@@ -116,6 +121,44 @@ spec:
       {{ end }}
       phase: Running
       startTime: {{ $now | Quote }}
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: fleet-pod-ready-again
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Pod
+  selector:
+    matchExpressions:
+    - key: '.metadata.deletionTimestamp'
+      operator: 'DoesNotExist'
+    - key: '.status.phase'
+      operator: 'In'
+      values: ['Running']
+    - key: '.status.conditions.[] | select( .type == "ContainersReady" ) | .status'
+      operator: 'In'
+      values: ['True']
+    - key: '.status.conditions.[] | select( .type == "Ready" ) | .status'
+      operator: 'NotIn'
+      values: ['True']
+  next:
+    statusTemplate: |
+      {{ $now := Now }}
+      conditions:
+      - type: PodScheduled
+        status: "True"
+        lastTransitionTime: {{ $now | Quote }}
+      - type: Initialized
+        status: "True"
+        lastTransitionTime: {{ $now | Quote }}
+      - type: ContainersReady
+        status: "True"
+        lastTransitionTime: {{ $now | Quote }}
+      - type: Ready
+        status: "True"
+        lastTransitionTime: {{ $now | Quote }}
 ---
 apiVersion: kwok.x-k8s.io/v1alpha1
 kind: Stage

@@ -2,6 +2,7 @@
 import { ApiextensionsV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyYamlFile, apps, chartDir, core, freshNamespace, gpioFleet, helm, kubeConfig, nodesWithReadyPods, PI_NODES, podsIn, unlabelAll, waitFor } from './support/cluster.js';
+import { GPIO_RESOURCE } from '../src/fleet.js';
 import { monitoringCrdFiles } from './support/monitoring-crds.js';
 
 let ns: { name: string; remove: () => Promise<void> };
@@ -32,7 +33,7 @@ describe('scenario 5: Pod Security "restricted" namespace', () => {
     }, 15_000);
     expect(nodes).toEqual(PI_NODES);
     const [pod] = await podsIn(ns.name);
-    expect(pod!.spec?.containers[0]?.resources?.limits?.['smarter-devices/gpiochip0']).toBe('1');
+    expect(pod!.spec?.containers[0]?.resources?.limits?.[GPIO_RESOURCE]).toBe('1');
     expect(pod!.spec?.containers[0]?.securityContext?.privileged ?? false).toBe(false);
   });
 

@@ -1,10 +1,10 @@
 // The control plane under the scenarios is the real thing: the built kube-apiserver answers,
 // the fake fleet is registered as kubelets would, and kwok keeps the nodes Ready.
-import { VersionApi } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, VersionApi } from '@kubernetes/client-node';
 import { KUBERNETES_VERSION } from '@gpio-fleet/test-tools/provision';
 import { describe, expect, it } from 'vitest';
 import { FLEET, GPIO_RESOURCE } from '../src/fleet.js';
-import { core, kubeConfig } from './support/cluster.js';
+import { core, freshNamespace, kubeConfig, waitFor } from './support/cluster.js';
 
 describe('the test control plane', () => {
   it('is the pinned kube-apiserver, really running', async () => {
@@ -41,6 +41,22 @@ describe('the test control plane', () => {
       }
     } finally {
       await core().deleteNamespace({ name });
+    }
+  });
+
+  it('makes a pod Ready again, as a kubelet would, once the node lifecycle controller cleared it (containers still ready)', async () => {
+    const ns = await freshNamespace('ready-again');
+    try {
+      const body = { metadata: { name: 'p' }, spec: { nodeName: 'pi4-a', containers: [{ name: 'c', image: 'registry.k8s.io/pause:3.10' }] } };
+      await waitFor('the pod to be admitted', () => core().createNamespacedPod({ namespace: ns.name, body }).then(() => true, () => undefined));
+      const ready = async () => (await core().readNamespacedPod({ namespace: ns.name, name: 'p' })).status?.conditions?.find((c) => c.type === 'Ready')?.status;
+      await waitFor('kwok to run it', async () => ((await ready()) === 'True' ? true : undefined));
+      // What MarkPodsNotReady writes when a node's lease is late: Ready False, containers untouched.
+      const conditions = (await core().readNamespacedPod({ namespace: ns.name, name: 'p' })).status!.conditions!.map((c) => (c.type === 'Ready' ? { ...c, status: 'False' } : c));
+      await core().patchNamespacedPodStatus({ namespace: ns.name, name: 'p', body: { status: { conditions } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+      await waitFor('the pod to be Ready again', async () => ((await ready()) === 'True' ? true : undefined));
+    } finally {
+      await ns.remove();
     }
   });
 });

@@ -68,7 +68,7 @@ describe('gpio-fleet status', () => {
 
   it('exits 3 while a pod cannot start, naming the node and the phase', async () => {
     ns = await freshNamespace('status');
-    // A Pi whose device plugin is not running: no smarter-devices/gpiochip0 to give, so the
+    // A Pi whose device plugin is not running: no gpio-fleet.io/gpiochip to give, so the
     // default (devicePlugin) pod stays Pending there.
     await registerNodes(kubeconfig(), [{ name: node, arch: 'arm64', kernelVersion: '6.6.31+rpt-rpi-v8', osImage: 'Debian GNU/Linux 12 (bookworm)', pi: false }]);
     expect((await gpioFleet(['label', node])).code).toBe(0);

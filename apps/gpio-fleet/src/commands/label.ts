@@ -5,7 +5,8 @@ import type { V1Node } from '@kubernetes/client-node';
 import { EXIT, KubeError } from '../kube/errors.js';
 import { describeChange, planLabels } from '../model/label-plan.js';
 import { isPiNode, PI_RULE_HELP } from '../model/pi-detect.js';
-import { labelKeyOption } from '../options.js';
+import { labelKeyOption, labelValueOption } from '../options.js';
+import { mapBounded } from '../run/bounded.js';
 import { json, type CommandContext } from '../context.js';
 
 export const labelCommand = {
@@ -16,24 +17,15 @@ export const labelCommand = {
   options: {
     auto: opt.switch({ flag: 'auto', group: 'Label', description: 'Label every node detected as a Raspberry Pi (rule below) instead of named nodes.' }),
     key: labelKeyOption,
-    value: opt.custom({
-      flag: 'value',
-      env: 'GPIO_FLEET_LABEL_VALUE',
-      default: 'raspberry',
-      placeholder: '<value>',
-      accepted: 'a label value: up to 63 of [A-Za-z0-9_.-], starting and ending alphanumeric',
-      parse: (raw: string) => {
-        if (!/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(raw)) throw new Error(`"${raw}" is not a label value; accepted: up to 63 of [A-Za-z0-9_.-], starting and ending alphanumeric`);
-        return raw;
-      },
-      group: 'Label',
-      description: 'Label value to set.',
-    }),
+    value: labelValueOption,
     remove: opt.switch({ flag: 'remove', group: 'Label', description: 'Remove the label instead of setting it.' }),
     dryRun: opt.switch({ flag: 'dry-run', group: 'Label', description: 'Show what would change (checked by the API server with a server-side dry run) and change nothing.' }),
   },
   positionals: true,
 };
+
+/** Node patches in flight at once. */
+const PATCH_CONCURRENCY = 16;
 
 export async function runLabel(ctx: CommandContext, values: { auto: boolean; key: string; value: string; remove: boolean; dryRun: boolean }, names: readonly string[]): Promise<number> {
   if (values.auto && names.length > 0) throw new UsageError('pass either node names or --auto, not both');
@@ -44,20 +36,16 @@ export async function runLabel(ctx: CommandContext, values: { auto: boolean; key
     targets = (await cluster.listNodes()).filter(isPiNode).sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
   } else {
     // Read every node first: an unknown name fails the run before anything is changed.
-    targets = await Promise.all(
-      [...new Set(names)].map((name) =>
-        cluster.readNode(name).catch((e: unknown) => {
-          if (e instanceof KubeError && e.exitCode === EXIT.notFound) throw new KubeError(`unknown node "${name}" (see gpio-fleet nodes)`, EXIT.notFound, { cause: e });
-          throw e;
-        }),
-      ),
+    targets = await mapBounded([...new Set(names)], PATCH_CONCURRENCY, (name) =>
+      cluster.readNode(name).catch((e: unknown) => {
+        if (e instanceof KubeError && e.exitCode === EXIT.notFound) throw new KubeError(`unknown node "${name}" (see gpio-fleet nodes)`, EXIT.notFound, { cause: e });
+        throw e;
+      }),
     );
   }
   const plan = planLabels(targets, values.key, values.value, values.remove);
-  for (const c of plan) {
-    if (c.action === 'unchanged') continue;
-    await cluster.patchNodeLabels(c.node, { [values.key]: c.action === 'remove' ? null : values.value }, values.dryRun);
-  }
+  // A fleet of a thousand Pis is a thousand patches: a few at a time, not one after another.
+  await mapBounded(plan.filter((c) => c.action !== 'unchanged'), PATCH_CONCURRENCY, (c) => cluster.patchNodeLabels(c.node, { [values.key]: c.action === 'remove' ? null : values.value }, values.dryRun));
   if (ctx.output === 'json') ctx.write(json({ key: values.key, dryRun: values.dryRun, changes: plan }));
   else {
     if (plan.length === 0) ctx.write(values.auto ? 'no Raspberry Pi nodes found\n' : '');

@@ -1,6 +1,7 @@
 // gpio-fleet nodes: every node, whether it is a Raspberry Pi, its device label, readiness and
 // the gpio-fleet apps running on it.
 import { PART_OF_SELECTOR } from '../kube/cluster.js';
+import { allInOrder } from '../run/bounded.js';
 import { summariseNodes, type NodeSummary } from '../model/node-summary.js';
 import { PI_RULE_HELP } from '../model/pi-detect.js';
 import { labelKeyOption } from '../options.js';
@@ -35,7 +36,7 @@ export function renderNodes(rows: readonly NodeSummary[], key: string, colour: b
 
 export async function runNodes(ctx: CommandContext, values: { key: string }): Promise<number> {
   const cluster = ctx.cluster();
-  const [nodes, pods] = await Promise.all([cluster.listNodes(), cluster.listPods(PART_OF_SELECTOR, ctx.namespace)]);
+  const [nodes, pods] = await allInOrder([cluster.listNodes(), cluster.listPods(PART_OF_SELECTOR, ctx.namespace)]);
   const rows = summariseNodes(nodes, pods, values.key);
   ctx.write(ctx.output === 'json' ? json(rows) : renderNodes(rows, values.key, ctx.colour));
   return 0;

@@ -1,6 +1,7 @@
 // gpio-fleet status [APP]: the rollout of each gpio-fleet DaemonSet and the state of its pods.
 import { PART_OF_SELECTOR } from '../kube/cluster.js';
 import { EXIT, KubeError } from '../kube/errors.js';
+import { allInOrder } from '../run/bounded.js';
 import { rolloutStatus, type AppStatus } from '../model/rollout.js';
 import { json, type CommandContext } from '../context.js';
 import { renderTable } from '../output/table.js';
@@ -43,7 +44,7 @@ export async function runStatus(ctx: CommandContext, _values: Record<string, nev
   const app = positionals[0];
   const selector = app ? `${PART_OF_SELECTOR},app.kubernetes.io/name=${app}` : PART_OF_SELECTOR;
   const cluster = ctx.cluster();
-  const [sets, pods] = await Promise.all([cluster.listDaemonSets(selector, ctx.namespace), cluster.listPods(selector, ctx.namespace)]);
+  const [sets, pods] = await allInOrder([cluster.listDaemonSets(selector, ctx.namespace), cluster.listPods(selector, ctx.namespace)]);
   if (app && sets.length === 0) throw new KubeError(`no gpio-fleet app "${app}"${ctx.namespace ? ` in namespace ${ctx.namespace}` : ''} (no DaemonSet labelled app.kubernetes.io/name=${app})`, EXIT.notFound);
   const apps = sets.map((ds) => rolloutStatus(ds, pods)).sort((a, b) => `${a.namespace}/${a.daemonSet}`.localeCompare(`${b.namespace}/${b.daemonSet}`));
   if (ctx.output === 'json') ctx.write(json(apps));

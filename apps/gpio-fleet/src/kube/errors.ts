@@ -17,7 +17,7 @@ export const EXIT_CODES_HELP = [
   '  0 ok',
   '  1 other failure (including a reading that could not be taken)',
   '  2 invalid flag or argument',
-  '  3 rollout incomplete (status)',
+  '  3 rollout incomplete (status), a problem found (doctor)',
   '  4 no kubeconfig found (--kubeconfig, KUBECONFIG, ~/.kube/config, in-cluster)',
   '  5 API server unreachable (connection refused, DNS, TLS, timeout)',
   '  6 forbidden by RBAC (or unauthorized credentials)',
@@ -42,6 +42,22 @@ interface ApiExceptionLike {
 
 function isApiException(e: unknown): e is ApiExceptionLike {
   return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'number' && 'body' in e;
+}
+
+/** An error the API client threw for an HTTP answer: its status code and body. */
+export const isApiError = isApiException;
+
+/** Whether an answer's body is a Kubernetes Status object (the API server's own refusals are). */
+export function isStatusBody(body: unknown): boolean {
+  let b = body;
+  if (typeof body === 'string') {
+    try {
+      b = JSON.parse(body);
+    } catch {
+      return false;
+    }
+  }
+  return typeof b === 'object' && b !== null && (b as { kind?: unknown }).kind === 'Status';
 }
 
 /** The server's Status message out of an ApiException body (a JSON string or an object). */

@@ -47,14 +47,15 @@ export function targetNode(pod: V1Pod): string {
   return '';
 }
 
-function notRunningReason(pod: V1Pod): string {
+/** Why a pod is not running or not ready (Unschedulable, CrashLoopBackOff, ...), or "". */
+export function notRunningReason(pod: V1Pod): string {
   const waiting = (pod.status?.containerStatuses ?? []).find((c) => c.state?.waiting?.reason)?.state?.waiting?.reason;
   if (waiting) return waiting;
   const failing = (pod.status?.conditions ?? []).find((c) => c.status === 'False' && c.reason);
   return failing?.reason ?? '';
 }
 
-function ownedBy(pod: V1Pod, ds: V1DaemonSet): boolean {
+export function ownedBy(pod: V1Pod, ds: V1DaemonSet): boolean {
   return (pod.metadata?.ownerReferences ?? []).some((o) => o.kind === 'DaemonSet' && o.uid === ds.metadata?.uid);
 }
 
