@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { renderOptionsTable, replaceBlock } from '@gpio-fleet/cli-kit';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-for (const app of ['light-sensor', 'traffic-light']) {
+for (const app of ['light-sensor', 'traffic-light', 'gpio-device-plugin']) {
   const readme = join(root, 'apps', app, 'README.md');
   const { options } = await import(`@gpio-fleet/${app}/options`);
   writeFileSync(readme, replaceBlock(readFileSync(readme, 'utf8'), `options:${app}`, renderOptionsTable(options)));

@@ -10,10 +10,14 @@ import {
 import type { ParseResult } from '@gpio-fleet/cli-kit';
 import { runService } from '@gpio-fleet/runtime';
 import { createSensorMetrics } from './metrics.js';
+import { createChangeFilter, LIGHT_ENTITIES, lightState } from './mqtt-state.js';
 import { checkTiming, type LightSensorOptions, type options } from './options.js';
 import { createReadingLog } from './reading-log.js';
-import { simulateLightSensor } from './simulation.js';
+import { simulateLightSensor, type MockWorld } from './simulation.js';
 import { singleReading } from './single-reading.js';
+import { LightStatus } from './status/light-status.js';
+import { lightPanel } from './status/panel.js';
+import { VERSION } from './version.js';
 
 function samplerOptions(o: LightSensorOptions): SamplerOptions {
   return {
@@ -38,11 +42,18 @@ function samplerOptions(o: LightSensorOptions): SamplerOptions {
 export function main({ values: o }: ParseResult<typeof options>): Promise<number> {
   checkTiming(o);
   const sampler = samplerOptions(o);
+  let world: (() => MockWorld) | undefined;
   return runService({
     name: 'light-sensor',
+    version: VERSION,
     options: o,
     pins: { ldr: o.pin },
-    simulate: (logger) => simulateLightSensor({ pin: o.pin, light: new SettableLight(o.mockLux), fault: o.mockFault }, logger),
+    entities: LIGHT_ENTITIES,
+    simulate: (logger) => {
+      const simulation = simulateLightSensor({ pin: o.pin, light: new SettableLight(o.mockLux), fault: o.mockFault }, logger);
+      world = simulation.world;
+      return simulation;
+    },
     async start(service) {
       const { factory, logger, signal } = service;
       const line = await factory.openOutput(o.pin, 'light-sensor', 0);
@@ -54,8 +65,12 @@ export function main({ values: o }: ParseResult<typeof options>): Promise<number
         return;
       }
 
-      const metrics = await service.serve(createSensorMetrics);
+      const status = new LightStatus(() => realClock.now(), o.interval);
+      const panel = lightPanel(status, world);
+      const metrics = await service.serve(createSensorMetrics, panel);
       const log = createReadingLog(logger, o.logDelta);
+      const mqtt = service.mqtt;
+      const worthSending = createChangeFilter(o.mqttMinDelta);
       const sampling = runLightSampler(
         line,
         factory.ticks,
@@ -64,7 +79,15 @@ export function main({ values: o }: ParseResult<typeof options>): Promise<number
         {
           onReading: (r, e) => {
             metrics.record(r, e, Date.now() / 1000);
-            if (r.result === 'ok') service.markReady();
+            status.record(r, e);
+            service.publish(() => panel.update());
+            if (mqtt) {
+              const state = lightState(r, e, new Date());
+              mqtt.state(state, worthSending(state));
+            }
+            // Ready after one finished attempt, whatever its result: a broken sensor is reported by the
+            // metrics, and must not stall a rollout (a backend failure goes to onFailure and never gets here).
+            service.markReady();
             log.reading(r, e);
           },
           onSkipped: () => {

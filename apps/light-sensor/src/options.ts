@@ -43,6 +43,15 @@ export const options = {
   }),
   mockFault: opt.oneOf({ flag: 'mock-fault', env: 'MOCK_FAULT', default: 'none', values: RC_FAULTS, group: 'Mock backend', description: 'Simulate a wiring fault. Change it at runtime with PUT /mock/fault.' }),
   ...serviceOptions({ port: 9110 }),
+  mqttMinDelta: opt.number({
+    flag: 'mqtt-min-delta',
+    env: 'LIGHT_SENSOR_MQTT_MIN_DELTA',
+    default: '0.05',
+    min: 0,
+    group: 'MQTT',
+    description:
+      'Publish a reading at once only when lux moved by more than this fraction (0.05 = 5 %) since the last one published, or the result changed; the rest wait for the heartbeat. 0 publishes every reading.',
+  }),
 };
 
 export type LightSensorOptions = OptionValues<typeof options>;

@@ -6,6 +6,13 @@ import type { Logger } from '@gpio-fleet/cli-kit';
 import type { Simulation } from '@gpio-fleet/runtime';
 import { parseMockLight } from './mock-light.js';
 
+/** The simulated world as the mock routes and the status page report it. */
+export interface MockWorld {
+  lux: number;
+  light: string;
+  fault: RcFault;
+}
+
 export interface SimulationSettings {
   pin: Pin;
   light: SettableLight;
@@ -15,7 +22,7 @@ export interface SimulationSettings {
 /** A bare number holds that lux; any other --mock-lux form replaces the schedule. */
 const BARE_LUX = /^\d+(\.\d+)?(e-?\d+)?$/i;
 
-export function simulateLightSensor(settings: SimulationSettings, logger: Logger): Simulation {
+export function simulateLightSensor(settings: SimulationSettings, logger: Logger): Simulation & { world: () => MockWorld } {
   const { light } = settings;
   const driver = new MockDriver(realClock);
   const circuit = driver.attach(
@@ -24,9 +31,10 @@ export function simulateLightSensor(settings: SimulationSettings, logger: Logger
   );
   light.onChange(() => circuit.lightChanged(realClock.now()));
   logger.info('mock light', { light: light.description, fault: settings.fault });
-  const state = () => ({ lux: circuit.luxAt(realClock.now()), light: light.description, fault: circuit.fault });
+  const state = (): MockWorld => ({ lux: circuit.luxAt(realClock.now()), light: light.description, fault: circuit.fault });
   return {
     driver,
+    world: state,
     routes: {
       'GET /mock/lux': state,
       'PUT /mock/lux': (body) => {

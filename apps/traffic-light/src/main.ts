@@ -6,17 +6,28 @@ import { runService } from '@gpio-fleet/runtime';
 import { lampCheck } from './lamp-check.js';
 import { switchLampsOff } from './lamps-off.js';
 import { createTrafficLightMetrics } from './metrics.js';
+import { signalEntities, signalState } from './mqtt-state.js';
 import { checkPins, type options } from './options.js';
 import { simulateTrafficLight } from './simulation.js';
+import { signalPanel } from './status/panel.js';
+import { SignalStatus } from './status/signal-status.js';
+import { VERSION } from './version.js';
 
 export function main({ values: o }: ParseResult<typeof options>): Promise<number> {
   const pins = { red: o.red, amber: o.amber, green: o.green };
   checkPins(pins);
+  let mockFault: (() => string) | undefined;
   return runService({
     name: 'traffic-light',
+    version: VERSION,
     options: o,
     pins,
-    simulate: () => simulateTrafficLight(pins),
+    entities: signalEntities(o.phases),
+    simulate: () => {
+      const simulation = simulateTrafficLight(pins);
+      mockFault = simulation.fault;
+      return simulation;
+    },
     async start(service) {
       const { factory, logger, signal } = service;
       // Start dark: every output is claimed driving LOW.
@@ -34,19 +45,33 @@ export function main({ values: o }: ParseResult<typeof options>): Promise<number
         return;
       }
 
-      const metrics = await service.serve((registry) => createTrafficLightMetrics(registry, o.phases));
-      service.onStop(() => void switchLampsOff(lights, logger, metrics), 'switch lamps off');
+      // The page shows the lamps as the lines drive them: read back from the GPIO, never
+      // recomputed from the schedule.
+      const status = new SignalStatus(() => realClock.now());
+      const panel = signalPanel(status, mockFault);
+      const metrics = await service.serve((registry) => createTrafficLightMetrics(registry, o.phases), panel);
+      service.onStop(() => {
+        switchLampsOff(lights, logger, metrics);
+        status.lampsChanged(lights.lit());
+        service.publish(() => panel.state());
+      }, 'switch lamps off');
       const run = runSequence(lights, realClock, {
         phases: o.phases,
         cycles: o.cycles === 0 ? Infinity : o.cycles,
-        onPhase: ({ phase, cycle, lateness }) => {
+        onPhase: (change) => {
+          const { phase, cycle, lateness } = change;
           service.markReady();
+          const lit = lights.lit();
           metrics.phase(phase, lateness);
-          metrics.lamps(phase.lamps);
+          metrics.lamps(lit);
+          status.phaseShown(change, lit);
+          service.publish(() => panel.state());
+          service.mqtt?.state(signalState(phase, lit, cycle, new Date()));
           logger.info('phase', { phase: phase.name, lamps: phase.lamps, cycle, seconds: phase.seconds, latenessSeconds: lateness });
         },
         onCycleComplete: (n) => {
           metrics.cycleDone();
+          status.cycleDone(n);
           logger.debug('cycle complete', { cycles: n });
         },
       });

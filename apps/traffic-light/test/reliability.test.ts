@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { appCli, describeBadInput, logRecords, start, startApp, waitFor } from '@gpio-fleet/test-tools';
 import { options } from '../src/options.js';
 
-describeBadInput('traffic-light', [appCli('traffic-light')], options, { freeText: ['host', 'gpio-chip'], baseArgs: [], baseEnv: { GPIO_BACKEND: 'mock', METRICS_PORT: '0', TRAFFIC_LIGHT_CYCLES: '1', TRAFFIC_LIGHT_PHASES: 'red:10ms' } });
+describeBadInput('traffic-light', [appCli('traffic-light')], options, { freeText: ['host', 'gpio-chip', 'mqtt-username', 'mqtt-client-id', 'mqtt-topic-prefix', 'mqtt-discovery-prefix'], baseArgs: [], baseEnv: { GPIO_BACKEND: 'mock', METRICS_PORT: '0', TRAFFIC_LIGHT_CYCLES: '1', TRAFFIC_LIGHT_PHASES: 'red:10ms' } });
 
 describe('faults through the mock', () => {
   it('a lamp write failure: tries every lamp off, logs, exits 1 for the orchestrator to restart', async () => {

@@ -10,6 +10,7 @@ The image's entrypoint is the app itself, so the chart passes only env and extra
 {{- $hostPaths := include "gpio-fleet-common.gpio.hostPaths" . | fromYamlArray }}
 {{- $scratchDirs := include "gpio-fleet-common.gpio.scratchDirs" . | fromYamlArray }}
 {{- $chip := include "gpio-fleet-common.gpio.chip" . }}
+{{- $mqttFiles := include "gpio-fleet-common.mqtt.secretFiles" . | fromYamlArray }}
 {{- $podLabels := include "gpio-fleet-common.objectLabels" (dict "root" . "extra" .Values.podLabels) | fromYaml }}
 {{- $podAnnotations := deepCopy (.Values.podAnnotations | default dict) }}
 {{- if .Values.metrics.podAnnotations }}
@@ -24,6 +25,13 @@ metadata:
   namespace: {{ .Release.Namespace }}
   labels:
     {{- include "gpio-fleet-common.labels" . | nindent 4 }}
+  annotations:
+    # What the image runs on; gpio-fleet doctor checks each node's architecture against it.
+    gpio-fleet.io/platforms: {{ join "," .Values.image.platforms | quote }}
+    {{- with include "gpio-fleet-common.kubeScoreIgnores" . }}
+    # Checks failed on purpose; the reasons are in templates/_kube-score.tpl and values.yaml.
+    kube-score/ignore: {{ . | quote }}
+    {{- end }}
 spec:
   revisionHistoryLimit: {{ .Values.revisionHistoryLimit }}
   selector:
@@ -88,7 +96,13 @@ spec:
               value: {{ .Values.metrics.port | quote }}
             - name: LOG_LEVEL
               value: {{ .Values.logLevel | quote }}
+            # JSON lines for the cluster's log collector, even if the pod were given a TTY.
+            - name: LOG_FORMAT
+              value: json
             {{- with include (printf "%s.env" .Chart.Name) . | trim }}
+            {{- . | nindent 12 }}
+            {{- end }}
+            {{- with include "gpio-fleet-common.mqtt.env" . | trim }}
             {{- . | nindent 12 }}
             {{- end }}
             {{- with .Values.extraEnv }}
@@ -116,7 +130,7 @@ spec:
             {{- include "gpio-fleet-common.gpio.containerSecurityContext" . | trim | nindent 12 }}
           resources:
             {{- include "gpio-fleet-common.gpio.resources" . | trim | nindent 12 }}
-          {{- if or $hostPaths $scratchDirs }}
+          {{- if or $hostPaths $scratchDirs $mqttFiles }}
           volumeMounts:
             {{- range $hostPaths }}
             - name: {{ .name }}
@@ -126,8 +140,13 @@ spec:
             - name: {{ .name }}
               mountPath: {{ .path }}
             {{- end }}
+            {{- range $mqttFiles }}
+            - name: {{ .name }}
+              mountPath: {{ .path }}
+              readOnly: true
+            {{- end }}
           {{- end }}
-      {{- if or $hostPaths $scratchDirs }}
+      {{- if or $hostPaths $scratchDirs $mqttFiles }}
       volumes:
         {{- range $hostPaths }}
         - name: {{ .name }}
@@ -140,6 +159,14 @@ spec:
           emptyDir:
             medium: Memory
             sizeLimit: 1Mi
+        {{- end }}
+        {{- range $mqttFiles }}
+        - name: {{ .name }}
+          secret:
+            secretName: {{ .secret }}
+            items:
+              - key: {{ .key }}
+                path: {{ .file }}
         {{- end }}
       {{- end }}
 {{- end }}

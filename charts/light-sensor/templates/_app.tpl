@@ -33,6 +33,8 @@
   value: {{ $s.calibration.pullDownOhms | toString | quote }}
 - name: LIGHT_SENSOR_LOG_DELTA
   value: {{ $s.logDelta | toString | quote }}
+- name: LIGHT_SENSOR_MQTT_MIN_DELTA
+  value: {{ $s.mqttMinDelta | toString | quote }}
 {{- if eq .Values.gpio.access "none" }}
 - name: MOCK_LUX
   value: {{ .Values.mock.lux | toString | quote }}

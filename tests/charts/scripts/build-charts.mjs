@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run build:charts`: package the app charts with helm into dist/charts/*.tgz and write the
+// `npm run build:charts`: package the charts (the apps' and the device plugin's) with helm into dist/charts/*.tgz and write the
 // chart repository index (dist/charts/index.yaml), after checking that every generated part of
 // the charts (shared values and schema, README values tables, the packaged library and
 // Chart.lock) is current.
@@ -10,7 +10,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureHelm } from '@gpio-fleet/test-tools/provision';
-import { appCharts, chartsDir, GENERATE_COMMAND } from './charts.mjs';
+import { appCharts, chartsDir, GENERATE_COMMAND, otherCharts } from './charts.mjs';
 import { staleParts } from './generate.mjs';
 
 /**
@@ -33,7 +33,7 @@ export function buildCharts(options = {}) {
     return res.stdout.trim();
   };
   const packages = [];
-  for (const app of appCharts) {
+  for (const app of [...appCharts, ...otherCharts]) {
     run(['lint', '--strict', join(root, app)]);
     const said = run(['package', join(root, app), '--destination', out]);
     const path = said.replace(/^.*saved it to: /s, '').trim();

@@ -29,6 +29,13 @@ const NOT_THE_APP_DEFAULT = {
   GPIO_BACKEND: 'the chart picks the backend from gpio.access; the app default "auto" would probe',
   GPIO_CHIP: 'set only where gpio.access needs a chip; otherwise the app finds it by label',
   METRICS_HOST: 'left unset: the app listens on 0.0.0.0, as a pod must',
+  LOG_FORMAT: 'json: what log collectors read; "auto" would pick pretty lines if the pod had a TTY',
+  // MQTT is off by default: its variables are set only with mqtt.enabled (mqtt.test.ts checks them).
+  MQTT_TOPIC_PREFIX: 'set only with mqtt.enabled; without MQTT_URL the app publishes nothing',
+  MQTT_HEARTBEAT: 'set only with mqtt.enabled',
+  MQTT_QUEUE_SIZE: 'set only with mqtt.enabled',
+  MQTT_DISCOVERY: 'set only with mqtt.enabled',
+  MQTT_DISCOVERY_PREFIX: 'set only with mqtt.enabled',
 };
 const notTheAppDefault: Record<string, Record<string, string>> = {
   'light-sensor': {

@@ -78,6 +78,11 @@ for (const chart of appCharts) {
       expect(c.args).toBeUndefined();
     });
 
+    it('declares the platforms of its image for gpio-fleet doctor', () => {
+      expect(ds.metadata.annotations?.['gpio-fleet.io/platforms']).toBe('linux/amd64,linux/arm64,linux/arm/v7');
+      expect(daemonSet(render(chart.name, { set: ['image.platforms={linux/arm64}'] })).metadata.annotations?.['gpio-fleet.io/platforms']).toBe('linux/arm64');
+    });
+
     it('has no privileged container', () => {
       expect(spec.containers.every((x) => x.securityContext?.privileged !== true)).toBe(true);
     });
@@ -96,9 +101,13 @@ for (const chart of appCharts) {
     });
 
     it('requests the GPIO chip from the device plugin and runs the gpiochip backend', () => {
-      expect(c.resources?.limits).toMatchObject({ 'smarter-devices/gpiochip0': 1 });
+      expect(c.resources?.limits).toMatchObject({ 'gpio-fleet.io/gpiochip': 1 });
       expect(c.resources?.limits?.memory).toBeDefined();
       expect(c.resources?.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+      // The root filesystem is read-only: logs are all the ephemeral storage a pod uses.
+      expect(c.resources?.requests?.['ephemeral-storage']).toBe('16Mi');
+      expect(c.resources?.limits?.['ephemeral-storage']).toBe('64Mi');
+      expect(c.resources?.limits?.cpu).toBeUndefined();
       const env = envOf(c);
       expect(env.get('GPIO_BACKEND')).toBe('gpiochip');
       expect(env.has('GPIO_CHIP')).toBe(false);

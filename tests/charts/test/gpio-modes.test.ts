@@ -34,7 +34,7 @@ for (const chart of appCharts) {
         expect(hostMounts.map((m) => m.mountPath).sort()).toEqual(Object.keys(want.paths).sort());
         expect(c.securityContext).toMatchObject({ privileged: true, readOnlyRootFilesystem: true });
         expect(envOf(c).get('GPIO_BACKEND')).toBe(backend);
-        expect(c.resources?.limits).not.toHaveProperty(['smarter-devices/gpiochip0']);
+        expect(c.resources?.limits).not.toHaveProperty(['gpio-fleet.io/gpiochip']);
         if (want.root) {
           expect(spec.securityContext).toMatchObject({ runAsUser: 0, runAsNonRoot: false });
         } else {
@@ -69,7 +69,7 @@ for (const chart of appCharts) {
       expect(restrictedViolations(spec as never)).toEqual([]);
       expect(spec.volumes).toBeUndefined();
       expect(spec.securityContext).not.toHaveProperty('supplementalGroups');
-      expect(Object.keys(c.resources?.limits ?? {})).toEqual(['memory']);
+      expect(Object.keys(c.resources?.limits ?? {}).sort()).toEqual(['ephemeral-storage', 'memory']);
       expect(spec.nodeSelector).toBeUndefined();
     });
   });
@@ -78,7 +78,7 @@ for (const chart of appCharts) {
     it('takes another plugin resource name, chip and group', () => {
       const objects = render(chart.name, { valuesFiles: ['ci/device-plugin-squat-values.yaml'] });
       const c = container(objects);
-      expect(c.resources?.limits).toEqual({ memory: '128Mi', 'squat.ai/gpio': 1 });
+      expect(c.resources?.limits).toEqual({ memory: '128Mi', 'ephemeral-storage': '64Mi', 'squat.ai/gpio': 1 });
       expect(envOf(c).get('GPIO_CHIP')).toBe('gpiochip0');
       expect(podSpec(objects).securityContext?.supplementalGroups).toEqual([997]);
       expect(restrictedViolations(podSpec(objects) as never)).toEqual([]);

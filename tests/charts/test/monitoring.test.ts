@@ -41,7 +41,7 @@ for (const chart of appCharts) {
     });
 
     it('podMonitor.enabled: a PodMonitor selecting the pods, no Service', () => {
-      const objects = render(chart.name, { valuesFiles: ['ci/monitoring-values.yaml'], set: ['serviceMonitor.enabled=false', 'service.enabled=false'] });
+      const objects = render(chart.name, { valuesFiles: ['ci/monitoring-values.yaml'], set: ['serviceMonitor.enabled=false', 'service.enabled=false', 'prometheusRule.enabled=false'] });
       expect(kinds(objects)).toEqual(['ConfigMap', 'DaemonSet', 'PodMonitor']);
       const pm = only<Spec>(objects, 'PodMonitor');
       expect(pm.metadata.namespace).toBe('monitoring');

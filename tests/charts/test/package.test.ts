@@ -15,16 +15,16 @@ describe('build:charts', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
   const built = buildCharts({ out, log: () => undefined });
 
-  it('writes one package per app chart and an index listing both', () => {
-    expect(readdirSync(out).sort()).toEqual(['index.yaml', 'light-sensor-0.1.0.tgz', 'traffic-light-0.1.0.tgz']);
-    expect(built.packages.map((p: string) => p.split('/').at(-1)).sort()).toEqual(['light-sensor-0.1.0.tgz', 'traffic-light-0.1.0.tgz']);
+  it('writes one package per chart and an index listing them', () => {
+    expect(readdirSync(out).sort()).toEqual(['gpio-device-plugin-0.1.0.tgz', 'index.yaml', 'light-sensor-0.1.0.tgz', 'traffic-light-0.1.0.tgz']);
+    expect(built.packages.map((p: string) => p.split('/').at(-1)).sort()).toEqual(['gpio-device-plugin-0.1.0.tgz', 'light-sensor-0.1.0.tgz', 'traffic-light-0.1.0.tgz']);
     const index = parse(readFileSync(join(out, 'index.yaml'), 'utf8')) as {
       apiVersion: string;
       entries: Record<string, { version: string; appVersion: string; urls: string[]; digest: string }[]>;
     };
     expect(index.apiVersion).toBe('v1');
-    expect(Object.keys(index.entries).sort()).toEqual(['light-sensor', 'traffic-light']);
-    for (const name of ['light-sensor', 'traffic-light']) {
+    expect(Object.keys(index.entries).sort()).toEqual(['gpio-device-plugin', 'light-sensor', 'traffic-light']);
+    for (const name of ['gpio-device-plugin', 'light-sensor', 'traffic-light']) {
       expect(index.entries[name]).toHaveLength(1);
       expect(index.entries[name]![0]).toMatchObject({ version: '0.1.0', appVersion: '0.1.0', urls: [`${name}-0.1.0.tgz`] });
       expect(index.entries[name]![0]!.digest).toMatch(/^[a-f0-9]{64}$/);

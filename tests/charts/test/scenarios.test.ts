@@ -17,7 +17,16 @@ const requiredScenarios = [
   'monitoring',
   'digest',
   'tolerations',
+  'network-policy',
+  'mqtt',
 ];
+
+// What a scenario renders besides the DaemonSet (the others render only the DaemonSet).
+const expectedKinds: Record<string, string[]> = {
+  monitoring: ['ConfigMap', 'DaemonSet', 'PodMonitor', 'PrometheusRule', 'Service', 'ServiceMonitor'],
+  'network-policy': ['DaemonSet', 'NetworkPolicy'],
+  mqtt: ['DaemonSet', 'NetworkPolicy'],
+};
 
 for (const chart of appCharts) {
   const files = readdirSync(join(chartPath(chart.name), 'ci')).filter((f) => f.endsWith('-values.yaml'));
@@ -33,10 +42,7 @@ for (const chart of appCharts) {
       expect(objects.filter((o) => o.kind === 'DaemonSet')).toHaveLength(1);
       const errors = objects.flatMap(validationErrors);
       expect(errors).toEqual([]);
-      const expectedKinds = file.startsWith('monitoring')
-        ? ['ConfigMap', 'DaemonSet', 'PodMonitor', 'Service', 'ServiceMonitor']
-        : ['DaemonSet'];
-      expect(objects.map((o) => o.kind).sort()).toEqual(expectedKinds);
+      expect(objects.map((o) => o.kind).sort()).toEqual(expectedKinds[file.replace(/-values\.yaml$/, '')] ?? ['DaemonSet']);
     });
   });
 }

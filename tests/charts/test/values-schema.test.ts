@@ -13,7 +13,7 @@ const schemaOf = (chart: string): Schema =>
 const valuesOf = (chart: string): Record<string, unknown> =>
   parse(readFileSync(join(chartPath(chart), 'values.yaml'), 'utf8')) as Record<string, unknown>;
 
-const appKeys = { 'light-sensor': ['sensor', 'mock'], 'traffic-light': ['lights'] } as const;
+const appKeys = { 'light-sensor': ['sensor', 'mock', 'alerts'], 'traffic-light': ['lights', 'alerts'] } as const;
 
 /** Runs helm template with one bad --set and returns helm's error output. */
 function rejection(chart: string, ...set: string[]): string {
@@ -46,6 +46,17 @@ describe('values schema rejects bad values, naming the key', () => {
       expect(rejection(chart.name, 'gpio.devicePlugin.resource=gpio')).toMatch(/at '\/gpio\/devicePlugin\/resource'/);
       expect(rejection(chart.name, 'updateStrategy.type=Recreate')).toMatch(/at '\/updateStrategy\/type'/);
       expect(rejection(chart.name, 'serviceMonitor.interval=often')).toMatch(/at '\/serviceMonitor\/interval'/);
+    });
+
+    it(`${chart.name}: bad alert, network policy and platform values`, () => {
+      expect(rejection(chart.name, 'prometheusRule.down.for=soon')).toMatch(/at '\/prometheusRule\/down\/for'/);
+      expect(rejection(chart.name, 'prometheusRule.selector=job=light')).toMatch(/at '\/prometheusRule\/selector'/);
+      expect(rejection(chart.name, 'prometheusRule.runbookBaseUrl=README.md')).toMatch(/at '\/prometheusRule\/runbookBaseUrl'/);
+      expect(rejection(chart.name, 'prometheusRule.backendSimulated.nodeLabelValue=a b')).toMatch(/at '\/prometheusRule\/backendSimulated\/nodeLabelValue'/);
+      expect(rejection(chart.name, 'networkPolicy.enabled=maybe')).toMatch(/at '\/networkPolicy\/enabled'/);
+      expect(rejection(chart.name, 'networkPolicy.prometheusPodLabels.app=1')).toMatch(/at '\/networkPolicy\/prometheusPodLabels\/app': got number, want string/);
+      expect(rejection(chart.name, 'image.platforms={arm64}')).toMatch(/at '\/image\/platforms\/0'/);
+      expect(() => render(chart.name, { set: ['prometheusRule.enabled=true', 'prometheusRule.selector=job="gpio/x"\\,namespace=~"gpio|lab"'] })).not.toThrow();
     });
 
     it(`${chart.name}: commonLabels that are not label names and values`, () => {
@@ -99,6 +110,15 @@ describe('values schema rejects bad values, naming the key', () => {
     expect(rejection('traffic-light', 'lights.pins.red=LED1')).toMatch(/at '\/lights\/pins\/red'/);
     expect(rejection('traffic-light', 'lights.pins.blue=WPI1')).toMatch(/at '\/lights\/pins': additional properties 'blue'/);
   });
+
+  it('alert thresholds: ratios and quantiles between 0 and 1, Prometheus durations', () => {
+    expect(rejection('light-sensor', 'alerts.timeouts.ratio=1.5')).toMatch(/at '\/alerts\/timeouts\/ratio'/);
+    expect(rejection('light-sensor', 'alerts.noReadings.window=5 minutes')).toMatch(/at '\/alerts\/noReadings\/window'/);
+    expect(rejection('light-sensor', 'alerts.stuck.windw=5m')).toMatch(/at '\/alerts\/stuck': additional properties 'windw'/);
+    expect(rejection('traffic-light', 'alerts.late.quantile=99')).toMatch(/at '\/alerts\/late\/quantile'/);
+    expect(rejection('traffic-light', 'alerts.late.seconds=0')).toMatch(/at '\/alerts\/late\/seconds'/);
+    expect(rejection('traffic-light', 'alerts.stopped.window=1.5m')).toMatch(/at '\/alerts\/stopped\/window'/);
+  });
 });
 
 describe('values schemas', () => {
@@ -145,6 +165,7 @@ describe('values.yaml', () => {
       (v.image as Record<string, unknown>).repository = '<app>';
       (v.metrics as Record<string, unknown>).port = '<port>';
       (v.service as Record<string, unknown>).port = '<port>';
+      (v.prometheusRule as Record<string, unknown>).runbookBaseUrl = '<README of the chart>';
       return v;
     });
     expect(a).toEqual(b);

@@ -7,7 +7,9 @@ import ts from 'typescript';
 import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Service } from 'kubernetes-models/v1/Service';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import type { RenderedKinds } from './model-types.js';
 import type { K8sObject } from './helm.js';
@@ -21,6 +23,8 @@ const models: Record<KindKey, new (data: never) => { validate(): void }> = {
   'v1 ConfigMap': ConfigMap,
   'monitoring.coreos.com/v1 ServiceMonitor': ServiceMonitor,
   'monitoring.coreos.com/v1 PodMonitor': PodMonitor,
+  'monitoring.coreos.com/v1 PrometheusRule': PrometheusRule,
+  'networking.k8s.io/v1 NetworkPolicy': NetworkPolicy,
 };
 
 const kindKey = (o: K8sObject): string => `${o.apiVersion} ${o.kind}`;
