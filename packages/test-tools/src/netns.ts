@@ -13,11 +13,12 @@ export interface PodNetwork {
   podIP: string;
   podCIDR: string;
   /** Run a command inside the namespace. */
-  spawn(command: string, args: string[]): ChildProcess;
+  spawn(command: string, args: readonly string[]): ChildProcess;
   remove(): void;
 }
 
-function ip(...args: string[]): void {
+/** Runs `ip` with these arguments (root), failing with its stderr. */
+export function ipCommand(...args: string[]): void {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
@@ -34,14 +35,14 @@ export function createIsolatedLoopback(id: string): IsolatedLoopback {
   const name = `gf-${id}`;
   const remove = () => {
     try {
-      ip('netns', 'del', name);
+      ipCommand('netns', 'del', name);
     } catch {
       /* never created */
     }
   };
   try {
-    ip('netns', 'add', name);
-    ip('netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up');
+    ipCommand('netns', 'add', name);
+    ipCommand('netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up');
   } catch (e) {
     remove();
     throw new Error(`cannot create network namespace ${name} (needs root and iproute2): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
@@ -49,43 +50,60 @@ export function createIsolatedLoopback(id: string): IsolatedLoopback {
   return { name, prefix: ['ip', 'netns', 'exec', name], remove };
 }
 
-/** `octet` picks the /30: 10.251.<octet>.0/30. */
-export function createPodNetwork(id: string, octet: number): PodNetwork {
+export interface VethNamespace {
+  name: string;
+  /** The veth end on the host: `<net>.2/30`. */
+  hostLink: string;
+  /** Run a command inside the namespace. */
+  spawn: (command: string, args: readonly string[]) => ChildProcess;
+  /** Undo everything, also what a caller added with `ip` inside or for the namespace. */
+  remove: () => void;
+}
+
+/**
+ * A namespace joined to the host by a veth pair on `<net>.0/30` (host .2, namespace .1), its
+ * loopback up. `routes` are host routes (`ip route` arguments) to delete on remove; `setup`
+ * runs after the pair is up, and a failure there removes everything too.
+ */
+export function createVethNamespace(id: string, net: string, options: { routes?: readonly string[]; setup?: (ns: { name: string; hostLink: string }) => void } = {}): VethNamespace {
   ensureCommand('ip', 'iproute2');
   const name = `gf-${id}`;
-  const host = `gfh${id}`.slice(0, 15);
+  const hostLink = `gfh${id}`.slice(0, 15);
   const peer = `gfp${id}`.slice(0, 15);
-  const net = `10.251.${octet}`;
   const remove = () => {
-    try {
-      ip('link', 'del', host);
-    } catch {
-      /* gone with the namespace */
-    }
-    try {
-      ip('netns', 'del', name);
-    } catch {
-      /* never created */
+    for (const args of [...(options.routes ?? []).map((r) => ['route', 'del', r]), ['link', 'del', hostLink], ['netns', 'del', name]]) {
+      try {
+        ipCommand(...args);
+      } catch {
+        /* never made, or gone with the namespace */
+      }
     }
   };
   try {
-    ip('netns', 'add', name);
-    ip('link', 'add', host, 'type', 'veth', 'peer', 'name', peer);
-    ip('link', 'set', peer, 'netns', name);
-    ip('addr', 'add', `${net}.2/30`, 'dev', host);
-    ip('link', 'set', host, 'up');
-    ip('netns', 'exec', name, 'ip', 'addr', 'add', `${net}.1/30`, 'dev', peer);
-    ip('netns', 'exec', name, 'ip', 'link', 'set', peer, 'up');
-    ip('netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up');
+    ipCommand('netns', 'add', name);
+    ipCommand('link', 'add', hostLink, 'type', 'veth', 'peer', 'name', peer);
+    ipCommand('link', 'set', peer, 'netns', name);
+    ipCommand('addr', 'add', `${net}.2/30`, 'dev', hostLink);
+    ipCommand('link', 'set', hostLink, 'up');
+    ipCommand('netns', 'exec', name, 'ip', 'addr', 'add', `${net}.1/30`, 'dev', peer);
+    ipCommand('netns', 'exec', name, 'ip', 'link', 'set', peer, 'up');
+    ipCommand('netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up');
+    options.setup?.({ name, hostLink });
   } catch (e) {
     remove();
     throw new Error(`cannot create network namespace ${name} (needs root and iproute2): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   return {
     name,
-    podIP: `${net}.1`,
-    podCIDR: `${net}.0/30`,
+    hostLink,
     spawn: (command, args) => spawn('ip', ['netns', 'exec', name, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }),
     remove,
   };
+}
+
+/** `octet` picks the /30: 10.251.<octet>.0/30. */
+export function createPodNetwork(id: string, octet: number): PodNetwork {
+  const net = `10.251.${octet}`;
+  const ns = createVethNamespace(id, net);
+  return { name: ns.name, podIP: `${net}.1`, podCIDR: `${net}.0/30`, spawn: ns.spawn, remove: ns.remove };
 }

@@ -1,4 +1,5 @@
 export * from './binaries.js';
+export * from './apply.js';
 export * from './control-plane.js';
 export * from './fleet.js';
 export * from './kubeconfig.js';

@@ -48,7 +48,9 @@ describe('readiness that does not stall a rollout', () => {
   it('helm upgrade --wait rolls over the broken Pi and completes', async () => {
     await helm(['upgrade', 'light-sensor', chartDir('light-sensor'), '--namespace', ns.name, '--reuse-values', '--set', `image.tag=${upgradeTag}`, '--wait', '--timeout', '3m']);
     const next = await readyPod(ns.name, 'light-sensor', 180_000, podName(first));
-    expect(next.status?.containerStatuses?.[0]?.image).toBe(`${imageRepository('light-sensor')}:${upgradeTag}`);
+    // The spec, not status.image: both tags name one digest, and containerd reports either.
+    expect(next.spec?.containers[0]?.image).toBe(`${imageRepository('light-sensor')}:${upgradeTag}`);
+    expect(isReady(next)).toBe(true);
     const status = await gpioFleet(['status', 'light-sensor', '--namespace', ns.name]);
     expect(status.code, status.stdout + status.stderr).toBe(0);
   });
@@ -57,15 +59,20 @@ describe('readiness that does not stall a rollout', () => {
 describe('gpio-fleet doctor on the real node', () => {
   it('finds only that this machine is no Raspberry Pi; pod, arch, readiness and readings are fine', async () => {
     // The sensor is broken here, which doctor reports through the reading's age: heal it first.
+    const broken = await readyPod(ns.name, 'light-sensor');
     await helm(['upgrade', 'light-sensor', chartDir('light-sensor'), '--namespace', ns.name, '--reuse-values', '--set', 'mock.fault=none', '--wait', '--timeout', '3m']);
+    // helm's --wait lets a DaemonSet be maxUnavailable (1) short of Ready, which on one node is
+    // all of it: wait for the healed pod itself.
+    await readyPod(ns.name, 'light-sensor', 180_000, podName(broken));
     const r = await waitFor('doctor to see a fresh reading', async () => {
       const d = await gpioFleet(['doctor', NODE, '--namespace', ns.name, '--output', 'json']);
-      const report = (JSON.parse(d.stdout || '{"nodes":[]}') as { nodes: { findings: { check: string; status: string }[] }[] }).nodes[0];
+      const report = (JSON.parse(d.stdout || '{"nodes":[]}') as { nodes: { findings: { check: string; status: string; detail: string }[] }[] }).nodes[0];
       return report?.findings.find((f) => f.check === 'reading')?.status === 'ok' ? { d, report } : undefined;
     }, 120_000, 2000);
     expect(r.d.code).toBe(3);
     const status = (check: string) => r.report.findings.find((f) => f.check === check)?.status;
-    expect(r.report.findings.filter((f) => f.status === 'problem').map((f) => f.check)).toEqual(['pi']);
+    const problems = r.report.findings.filter((f) => f.status === 'problem');
+    expect(problems.map((f) => f.check), JSON.stringify(problems)).toEqual(['pi']);
     expect([status('ready'), status('arch'), status('pod'), status('reading')]).toEqual(['ok', 'ok', 'ok', 'ok']);
   });
 });

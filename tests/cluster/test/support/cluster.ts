@@ -1,12 +1,12 @@
 // What every scenario uses: API clients for the shared control plane, helm and the gpio-fleet
 // CLI as real processes, fresh namespaces, and waiting on the cluster without fixed sleeps.
-import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, loadAllYaml, PatchStrategy, setHeaderOptions, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
+import { applyYamlFile as applyObjects } from '../../src/apply.js';
 import { FLEET } from '../../src/fleet.js';
 import { writeKubeconfig } from '../../src/kubeconfig.js';
 import { issueClientCert, type Pki } from '../../src/pki.js';
@@ -135,13 +135,5 @@ export async function kubeconfigForServiceAccount(namespace: string, name: strin
   return path;
 }
 
-/** Creates every object in a multi-document YAML file (server-side apply, so reruns work). */
-export async function applyYamlFile(file: string): Promise<KubernetesObject[]> {
-  const client = KubernetesObjectApi.makeApiClient(kubeConfig());
-  const docs = loadAllYaml(readFileSync(file, 'utf8')) as KubernetesObject[];
-  const out: KubernetesObject[] = [];
-  for (const d of docs.filter(Boolean)) {
-    out.push(await client.patch(d, undefined, undefined, 'gpio-fleet-tests', true, PatchStrategy.ServerSideApply));
-  }
-  return out;
-}
+/** Creates every object in a multi-document YAML file in the test cluster. */
+export const applyYamlFile = (file: string): Promise<KubernetesObject[]> => applyObjects(kubeConfig(), file);

@@ -3,7 +3,6 @@
 // installed from the node's registry, pods on real-0, their logs through the API server (which
 // asks the kubelet), and the runtime's view of a container.
 import { request } from 'node:https';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -11,16 +10,14 @@ import {
   AuthorizationV1Api,
   CoreV1Api,
   KubeConfig,
-  KubernetesObjectApi,
-  loadAllYaml,
   PatchStrategy,
   setHeaderOptions,
   Watch,
   type KubernetesObject,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { containerSpec, REAL_NODE_NAME, taskPid, type OciSpec } from '@gpio-fleet/cluster-tests';
-import { start, waitFor } from '@gpio-fleet/test-tools/processes';
+import { applyYamlFile as applyObjects, containerSpec, deleteObjects as deleteApplied, REAL_NODE_NAME, taskPid, type OciSpec } from '@gpio-fleet/cluster-tests';
+import { jsonLines, start, waitFor } from '@gpio-fleet/test-tools/processes';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 
@@ -182,29 +179,8 @@ export async function watchPod(namespace: string, name: string): Promise<{ seen:
 }
 
 /** The JSON lines of a log (the apps log JSON on stderr, which the runtime keeps with stdout). */
-export function jsonRecords(text: string): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      out.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      // a line cut off
-    }
-  }
-  return out;
-}
+export const jsonRecords = jsonLines;
 
-/** Applies every object of a multi-document YAML file (server-side apply, so reruns work). */
-export async function applyYamlFile(file: string): Promise<KubernetesObject[]> {
-  const client = KubernetesObjectApi.makeApiClient(kubeConfig());
-  const docs = (loadAllYaml(readFileSync(file, 'utf8')) as (KubernetesObject | null)[]).filter((d): d is KubernetesObject => d !== null);
-  const out: KubernetesObject[] = [];
-  for (const d of docs) out.push(await client.patch(d, undefined, undefined, 'gpio-fleet-node-tests', true, PatchStrategy.ServerSideApply));
-  return out;
-}
-
-export async function deleteObjects(objects: readonly KubernetesObject[]): Promise<void> {
-  const client = KubernetesObjectApi.makeApiClient(kubeConfig());
-  for (const o of [...objects].reverse()) await client.delete(o).catch(() => undefined);
-}
+/** Applies every object of a multi-document YAML file to the node's cluster. */
+export const applyYamlFile = (file: string): Promise<KubernetesObject[]> => applyObjects(kubeConfig(), file, 'gpio-fleet-node-tests');
+export const deleteObjects = (objects: readonly KubernetesObject[]): Promise<void> => deleteApplied(kubeConfig(), objects);
