@@ -18,7 +18,7 @@ const failure = (chart: string, set: string[]): string => {
 };
 
 for (const { name: chart } of appCharts) {
-  const o = declared[chart as keyof typeof declared];
+  const o = declared[chart];
   describe(`${chart}: mqtt`, () => {
     it('is off by default: no MQTT variable, no Secret mounted', () => {
       const objects = render(chart);
