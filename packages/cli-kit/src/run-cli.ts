@@ -33,6 +33,7 @@ export function exitCodeFor(err: unknown): number {
 
 /** How long a finished command may take to drain before a leftover handle is reported. */
 const DRAIN_MS = 2000;
+const LATE_SIGNAL_MS = 50;
 
 export async function runCli<S extends OptionSpec>(
   app: AppInfo,
@@ -59,6 +60,13 @@ export async function runCli<S extends OptionSpec>(
     process.stderr.write(`${app.name}: ${code === 2 ? '' : 'error: '}${describeError(err)}${hint}\n`);
   }
   process.exitCode = code;
+  // Node puts a signal's default action back as it tears its handles down at exit, so a second
+  // SIGTERM or SIGINT sent together with the first, but delivered in the last milliseconds,
+  // would kill the process after a clean stop (exit by signal, not `code`). The lifecycle's
+  // listeners stay on for good once it stops; this keeps the loop alive a moment longer, so
+  // such a signal reaches them rather than the default action. A command that handles no
+  // signal (the fleet CLI) ends at once.
+  if (process.listenerCount('SIGTERM') + process.listenerCount('SIGINT') > 0) setTimeout(() => undefined, LATE_SIGNAL_MS);
   // main has released everything it opened, so the event loop should now drain and the
   // process end with `code`. If a stray handle keeps it alive, say so and end anyway: a pod
   // that never exits after "stopped" would otherwise wait for its SIGKILL.
