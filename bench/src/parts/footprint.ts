@@ -1,15 +1,16 @@
 // Part 5: footprint. Executable sizes (dist/bin/manifest.json, written by the ship build),
-// image layers (dist/images, read with packages/ship's OCI layout reader), start-up time to
+// image layers (dist/images and the zstd twins in dist/images-zstd, read with packages/ship's
+// OCI layout reader; the zstd ones built first when missing), start-up time to
 // the first 200 from /readyz, resident memory after 100 scrapes, and the bytes a Pi pulls to
 // update one app after a code-only change, checked by rebuilding the images from a changed
 // entry point into a scratch directory.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { APP_NAMES, emulated, shippedApps, TARGETS, writeCodeOnlyChange, type AppName, type TargetArch } from '@gpio-fleet/ship';
-import { blobPath, layerSizeRows, readOciLayout, withBuildLock, type LayerSizeRow, type OciLayout } from '@gpio-fleet/ship/images';
+import { blobPath, imagesDirName, layerSizeRows, readOciLayout, withBuildLock, type LayerCompression, type LayerSizeRow, type OciLayout } from '@gpio-fleet/ship/images';
 import { procMemoryKb } from '@gpio-fleet/test-tools/process-accounting';
 import { freePort, start, waitFor } from '@gpio-fleet/test-tools/processes';
 import { binaryPath, bundlePath, DIST, imageDir, REPO, type Log } from '../lib/prerequisites.js';
@@ -28,8 +29,18 @@ const PLATFORM_OF_ARCH: Record<TargetArch, string> = { x64: 'linux/amd64', arm64
  * Read every app's image layout while holding the image build's lock, so a concurrent
  * `npm run build:images` is not caught halfway through rewriting dist/images.
  */
-async function readLayouts(log: Log): Promise<Record<AppName, OciLayout>> {
-  return withBuildLock(join(DIST, '.build-images.lock'), async () => Object.fromEntries(APP_NAMES.map((app) => [app, readOciLayout(imageDir(app))])) as Record<AppName, OciLayout>, log);
+async function readLayouts(log: Log, compression: LayerCompression = 'gzip'): Promise<Record<AppName, OciLayout>> {
+  const dir = (app: AppName) => (compression === 'gzip' ? imageDir(app) : join(DIST, imagesDirName(compression), app));
+  return withBuildLock(join(DIST, '.build-images.lock'), async () => Object.fromEntries(APP_NAMES.map((app) => [app, readOciLayout(dir(app))])) as Record<AppName, OciLayout>, log);
+}
+
+/** The zstd layouts, derived from dist/images by the image build (a no-op when up to date). */
+async function zstdLayouts(log: Log): Promise<Record<AppName, OciLayout>> {
+  if (APP_NAMES.some((app) => !existsSync(join(DIST, imagesDirName('zstd'), app, 'index.json')))) {
+    log('part 5: zstd layouts missing: npm run build:images -- --compression zstd');
+    execFileSync('npm', ['run', '--silent', 'build:images', '--', '--compression', 'zstd'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  return readLayouts(log, 'zstd');
 }
 
 export interface ExecutableRow {
@@ -86,13 +97,20 @@ interface Variant {
   args: string[];
 }
 
+/** A GPIO service: its main runs packages/runtime's runService, so it takes --gpio mock and is ready after its first reading or phase. */
+const isGpioService = (dir: string): boolean => {
+  const main = join(dir, 'src', 'main.ts');
+  return existsSync(main) && readFileSync(main, 'utf8').includes('runService(');
+};
+
 /**
- * The ways each service (an app that serves /readyz on a port) is run here: natively on x64,
- * and the ARM executables under qemu-user. The fleet CLI is a command, not a service.
+ * The ways each GPIO service is run here: natively on x64, and the ARM executables under
+ * qemu-user. The fleet CLI is a command, not a service; the device plugin serves a port but
+ * needs a kubelet to register with.
  */
 function variants(): Variant[] {
   const out: Variant[] = [];
-  for (const app of shippedApps().filter((a) => a.port !== undefined).map((a) => a.name)) {
+  for (const app of shippedApps().filter((a) => a.port !== undefined && isGpioService(a.dir)).map((a) => a.name)) {
     out.push({ app, how: 'bundle on host Node (x64)', native: true, command: process.execPath, args: [bundlePath(app)] });
     out.push({ app, how: 'SEA x64', native: true, command: binaryPath(app, 'x64'), args: [] });
     for (const arch of ['arm64', 'armv7'] as const) {
@@ -181,6 +199,8 @@ export interface FootprintRun {
 export interface FootprintResult {
   executables: ExecutableRow[];
   layers: (LayerSizeRow & { arch: string | undefined })[];
+  /** The same images with zstd layers (dist/images-zstd). */
+  zstdLayers: LayerSizeRow[];
   runs: FootprintRun[];
   update: UpdateResult | undefined;
   original: typeof ORIGINAL_IMAGES;
@@ -190,6 +210,8 @@ export interface FootprintResult {
 export async function measureFootprint({ scrapes, nativeRepetitions, rebuild, log }: { scrapes: number; nativeRepetitions: number; rebuild: boolean; log: Log }): Promise<FootprintResult> {
   const layouts = await readLayouts(log);
   const layers = APP_NAMES.flatMap((app) => layerSizeRows(app, layouts[app]!));
+  const zstd = await zstdLayouts(log);
+  const zstdLayers = APP_NAMES.flatMap((app) => layerSizeRows(app, zstd[app]!));
   const runs: FootprintRun[] = [];
   for (const v of variants()) {
     const reps = v.native ? nativeRepetitions : 1;
@@ -210,6 +232,7 @@ export async function measureFootprint({ scrapes, nativeRepetitions, rebuild, lo
   return {
     executables: executables(),
     layers: layers.map((r) => ({ ...r, arch: Object.entries(PLATFORM_OF_ARCH).find(([, p]) => p === r.platform)?.[0] })),
+    zstdLayers,
     runs,
     update,
     original: ORIGINAL_IMAGES,

@@ -15,6 +15,12 @@ describe('host packages', () => {
     expect(images.architectures).toEqual(expect.arrayContaining(binaries.architectures));
   });
 
+  it('zstd layers add Debian\'s zstd, and only they do', () => {
+    const arm64 = [platformByName('arm64')];
+    expect(imageHostPackages(arm64, 'zstd').packages).toContain('zstd');
+    expect(imageHostPackages(arm64, 'gzip').packages).not.toContain('zstd');
+  });
+
   it('a user who is not root gets the command to run, and nothing is installed', () => {
     const toolchain = fileURLToPath(new URL('../dist/toolchain.js', import.meta.url));
     const script = `import { ensureHostPackages } from ${JSON.stringify(toolchain)};

@@ -1,7 +1,8 @@
-// The real images: built by `npm run build:images` in the setup (a no-op when dist/images is
-// up to date with its inputs), then inspected as OCI layouts, unpacked and run as root
-// filesystems on every platform (amd64 natively, arm64 and arm/v7 under qemu-user in a
-// chroot), rebuilt from scratch to prove reproducibility, and run with podman.
+// The real images: built by `npm run build:images -- --compression zstd` in the setup (a no-op
+// when dist/images and dist/images-zstd are up to date with their inputs), then inspected as OCI
+// layouts, unpacked and run as root filesystems on every platform (amd64 natively, arm64 and
+// arm/v7 under qemu-user in a chroot), rebuilt from scratch to prove reproducibility of both
+// compressions, and run with podman. images-zstd.test.ts checks the zstd layouts themselves.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,13 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_NAMES, type AppName } from '../src/apps.js';
 import { outputDirs, repoRoot } from '../src/paths.js';
 import { readElf } from '../src/images/elf-dependencies.js';
+import { imagesDirName } from '../src/images/compression.js';
 import { readBlob, readOciLayout, verifyBlob, type LayoutImage, type OciLayout } from '../src/images/oci-layout.js';
 import { IMAGE_PLATFORMS, platformName, type ImagePlatform } from '../src/images/platforms.js';
 import { gzippedTarEntries, type TarEntry } from '../src/images/tar-entries.js';
 import { TARGETS } from '../src/targets.js';
 import { appVersion, pins } from './helpers/targets.js';
 
-const imagesDir = join(outputDirs().root, 'images');
+const imagesDir = join(outputDirs().root, imagesDirName('gzip'));
+const zstdImagesDir = join(outputDirs().root, imagesDirName('zstd'));
 const PLATFORMS = IMAGE_PLATFORMS.map(platformName);
 const MOCK_LUX = 250;
 const scratch = mkdtempSync(join(tmpdir(), 'gpio-fleet-images-test-'));
@@ -45,10 +48,11 @@ function appPackage(app: AppName): { version: string; description: string } {
 }
 
 beforeAll(() => {
-  // Same command a developer runs; prints its progress and layer-size table.
-  execFileSync('npm', ['run', 'build:images'], { cwd: repoRoot, stdio: 'inherit' });
+  // Same command a developer runs; prints its progress and layer-size tables. With zstd, so the
+  // cold builds below have a dist/images-zstd to compare with.
+  execFileSync('npm', ['run', 'build:images', '--', '--compression', 'zstd'], { cwd: repoRoot, stdio: 'inherit' });
   for (const app of APP_NAMES) layouts.set(app, readOciLayout(join(imagesDir, app)));
-}, 1_200_000);
+}, 1_800_000);
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -221,26 +225,32 @@ describe.each(IMAGE_PLATFORMS.map((p) => [platformName(p), p] as const))('%s ima
 });
 
 describe('reproducibility', () => {
-  // Two cold builds in fresh buildah stores, one after the other: byte-identical layouts. (Not
-  // compared with dist/images as a whole: in a tree being edited the bundle may have changed.)
-  function coldBuild(): OciLayout {
+  // Two cold builds in fresh buildah stores (and so with nothing to reuse from an earlier zstd
+  // layout), one after the other: byte-identical layouts, gzip and zstd. (Not compared with
+  // dist/images as a whole: in a tree being edited the bundle may have changed.)
+  function coldBuild(): { gzip: OciLayout; zstd: OciLayout } {
     const dist = mkdtempSync(join(scratch, 'dist-'));
     const storage = mkdtempSync(join(scratch, 'buildah-'));
-    execFileSync('node', [join(repoRoot, 'packages/ship/dist/images/cli.js'), '--app', 'light-sensor', '--arch', 'x64', '--dist', dist, '--storage', storage, '--force'], {
+    execFileSync('node', [join(repoRoot, 'packages/ship/dist/images/cli.js'), '--app', 'light-sensor', '--arch', 'x64', '--compression', 'zstd', '--dist', dist, '--storage', storage, '--force'], {
       cwd: repoRoot,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     rmSync(storage, { recursive: true, force: true });
-    return readOciLayout(join(dist, 'images', 'light-sensor'));
+    return { gzip: readOciLayout(join(dist, imagesDirName('gzip'), 'light-sensor')), zstd: readOciLayout(join(dist, imagesDirName('zstd'), 'light-sensor')) };
   }
+  const runtimeLayer = (layout: OciLayout, platform: string) => layout.images.find((i) => i.platform === platform)!.manifest.layers[0]!.digest;
 
-  it('two cold builds in fresh buildah stores give byte-identical images, with the runtime layer of dist/images', () => {
+  it('two cold builds in fresh buildah stores give byte-identical images, gzip and zstd, with the runtime layers of dist/images and dist/images-zstd', () => {
     const [a, b] = [coldBuild(), coldBuild()];
-    expect(a.images.map((i) => i.platform)).toEqual(['linux/amd64']);
-    expect(b.indexDigest).toBe(a.indexDigest);
-    expect(b.images[0]!.manifestDigest).toBe(a.images[0]!.manifestDigest);
-    expect(a.images[0]!.manifest.layers[0]!.digest).toBe(image('light-sensor', 'linux/amd64').manifest.layers[0]!.digest);
-  }, 600_000);
+    for (const c of ['gzip', 'zstd'] as const) {
+      expect(a[c].images.map((i) => i.platform), c).toEqual(['linux/amd64']);
+      expect(b[c].indexDigest, c).toBe(a[c].indexDigest);
+      expect(b[c].images[0]!.manifestDigest, c).toBe(a[c].images[0]!.manifestDigest);
+    }
+    expect(a.zstd.indexDigest).not.toBe(a.gzip.indexDigest);
+    expect(runtimeLayer(a.gzip, 'linux/amd64')).toBe(image('light-sensor', 'linux/amd64').manifest.layers[0]!.digest);
+    expect(runtimeLayer(a.zstd, 'linux/amd64')).toBe(runtimeLayer(readOciLayout(join(zstdImagesDir, 'light-sensor')), 'linux/amd64'));
+  }, 900_000);
 });
 
 // podman: the amd64 images as a container runtime runs them (docs/shipping.md#running-the-images: runc, explicit ulimits).
