@@ -10,11 +10,12 @@ because the original polls). The loop itself is the original's: no timeout, one 
 at 100 % while it waits.
 
 One reading per second (boundaries anchored to the start, so the rate matches the other
-contenders), for --seconds. One JSON line per reading on stdout:
+contenders), for --seconds or until SIGTERM (exit 0). One JSON line per reading on stdout:
 {"t": <unix seconds>, "count": <iterations>}.
 """
 import argparse
 import json
+import signal
 import sys
 import time
 
@@ -56,6 +57,7 @@ def main():
     p.add_argument('--interval', type=float, default=1.0)
     a = p.parse_args()
     pin = SimulatedRcPin(a.charge_time)
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
     start = time.monotonic()
     k = 0
     while True:

@@ -9,9 +9,11 @@ charge_time_limit=0.01, rising-edge event from the mock pin's charging thread).
 
 The main thread reads `value` once per interval, as an app printing the level would.
 One JSON line per reading (counted inside _read) on stdout: {"t": <unix seconds>, "value": v}.
+Runs for --seconds, or until SIGTERM (then it closes the sensor and exits 0, as the services do).
 """
 import argparse
 import json
+import signal
 import sys
 import threading
 import time
@@ -45,15 +47,18 @@ def main():
     # Pace the background queue: one reading (0.1 s discharge + charge) per interval.
     sensor._queue.sample_wait = max(0.0, a.interval - 0.1 - a.charge_time)
 
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
     start = time.monotonic()
     k = 1
-    while time.monotonic() - start < a.seconds:
-        delay = start + k * a.interval - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-        _ = sensor.value
-        k += 1
-    sensor.close()
+    try:
+        while time.monotonic() - start < a.seconds:
+            delay = start + k * a.interval - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            _ = sensor.value
+            k += 1
+    finally:
+        sensor.close()
 
 
 if __name__ == '__main__':

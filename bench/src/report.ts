@@ -6,33 +6,52 @@ import { ratio } from './lib/stats.js';
 import type { FidelityResult } from './parts/fidelity.js';
 import type { FootprintResult } from './parts/footprint.js';
 import type { MetricsLoadResult } from './parts/metrics-load.js';
-import type { ReadingCostResult } from './parts/reading-cost.js';
+import type { Ratios, ReadingCostResult } from './parts/reading-cost.js';
 import type { Lateness, TrafficTimingResult } from './parts/traffic-timing.js';
 import { failed, type Parts, type ReportInput } from './results.js';
 
 const kb = (k: number) => mib(k * 1024);
 
+/** kB (as /proc and GNU time count) as decimal megabytes, the unit the memory targets use. */
+const mbOfKb = (k: number) => mb(k * 1024);
+/** A difference in decimal megabytes, with its sign. */
+const mbAbove = (k: number) => `${k >= 0 ? '+' : '−'}${mb(Math.abs(k) * 1024)}`;
+
+/** Ours against its floor's CPU: a ratio means nothing when the floor used none in the window. */
+const aboveFloor = (q: Ratios) => `+${ms(q.cpuAboveFloorPerSecond)}/s${Number.isFinite(q.cpuVsFloor) ? ` (${times(q.cpuVsFloor)})` : ' (the floor used none)'}`;
+
 function readingCost(r: ReadingCostResult): string {
-  const rows = r.contenders.map((c) => [
-    c.label,
-    sig(c.readings, 3),
-    ms(c.cpuPerReading),
-    ms(c.steadyCpuPerReading),
-    kb(c.maxRssKb),
-    c.id === 'busyloop' ? `${sig(c.medianValue, 4)} iterations` : c.id === 'gpiozero' ? `value ${sig(c.medianValue, 3)}` : `${ms(c.medianValue)} charge`,
-  ]);
-  const q = r.ratios.bundle;
+  const floorOf: Partial<Record<string, Ratios>> = { bundle: r.ratios.bundle, sea: r.ratios.sea };
+  const rows = r.contenders.map((c) => {
+    const q = floorOf[c.id];
+    const isFloor = c.id === 'floor' || c.id === 'floor-sea';
+    return [
+      c.label,
+      isFloor ? '–' : sig(c.readings, 3),
+      isFloor ? '–' : ms(c.steadyCpuPerReading),
+      ms(c.steadyCpuPerSecond),
+      q ? aboveFloor(q) : '',
+      ms(c.startupCpuSeconds),
+      mbOfKb(c.idleRssKb),
+      q ? mbAbove(q.rssAboveFloorKb) : '',
+      mbOfKb(c.maxRssKb),
+      c.id === 'busyloop' ? `${sig(c.medianValue, 4)} iterations` : c.id === 'gpiozero' ? `value ${sig(c.medianValue, 3)}` : isFloor ? '' : `${ms(c.medianValue)} charge`,
+    ];
+  });
+  const [b, s] = [r.ratios.bundle, r.ratios.sea];
+  const bundle = r.contenders.find((c) => c.id === 'bundle')!;
   return [
-    `### 1. Cost of a light reading`,
+    `### 1. Cost of a light reading, and of being idle`,
     '',
-    `Charge time ${ms(r.chargeSeconds)} (${sig(r.lux, 3)} lux on the default calibration), one reading a second for ${r.seconds} s, the four side by side; medians of ${r.repetitions} repetition${r.repetitions === 1 ? '' : 's'}. ` +
-      `CPU (user + system) and peak RSS from \`/usr/bin/time -v\`; "steady" is the /proc/<pid>/stat CPU between ${r.steadySlice.fromSeconds} s and ${r.steadySlice.toSeconds} s divided by the readings in between (start-up excluded, 10 ms tick resolution).`,
+    `Charge time ${ms(r.chargeSeconds)} (${sig(r.lux, 3)} lux on the default calibration), one reading a second, all six side by side; medians of ${r.repetitions} repetition${r.repetitions === 1 ? '' : 's'} (ratios and differences: medians of each repetition's own). ` +
+      `"Steady" is each process's CPU-time clock (user + system, every thread, nanosecond resolution) over ${r.window.seconds} s from ${r.window.fromSeconds} s after the start, per reading and per second; "start-up" the same clock from exec to the window. ` +
+      `The floors are a bare Node HTTP server answering a scrape (bench/node/bare-http-server.cjs), one on each Node ours runs on; each of ours is compared with the floor of its own Node. ` +
+      `Idle RSS: VmRSS after ${r.scrapes} scrapes of /metrics (then a second's pause), read for all at the same moment; gpiozero and the busy loop serve nothing and are read then too. Peak RSS from \`/usr/bin/time -v\`.`,
     '',
-    table(['contender', 'readings', 'CPU / reading (whole run)', 'CPU / reading (steady)', 'peak RSS', 'median result'], rows),
+    table(['contender', 'readings in window', 'CPU / reading (steady)', 'CPU / s (steady)', 'CPU vs its floor', 'start-up CPU', `RSS after ${r.scrapes} scrapes`, 'RSS above its floor', 'peak RSS', 'median result'], rows),
     '',
-    `Ours (bundle) against gpiozero: CPU per reading ${times(q.cpuVsGpiozero)} (steady ${times(q.steadyCpuVsGpiozero)}), peak RSS ${times(q.rssVsGpiozero)}. ` +
-      `Against the busy loop: CPU per reading ${times(q.cpuVsBusyLoop)} (steady ${times(q.steadyCpuVsBusyLoop)}). ` +
-      `SEA: ${times(r.ratios.sea.cpuVsGpiozero)} gpiozero's CPU, ${times(r.ratios.sea.rssVsGpiozero)} its RSS.`,
+    `Targets: steady CPU of the bundle at most 0.5 ms per reading: ${ms(bundle.steadyCpuPerReading)} (${bundle.steadyCpuPerReading <= 0.5e-3 ? 'met' : 'not met'}); idle RSS at most the floor + 6 MB: bundle ${mbAbove(b.rssAboveFloorKb)} (${b.rssAboveFloorKb * 1024 <= 6e6 ? 'met' : 'not met'}), SEA ${mbAbove(s.rssAboveFloorKb)} (${s.rssAboveFloorKb * 1024 <= 6e6 ? 'met' : 'not met'}). ` +
+      `Steady CPU per reading against gpiozero: bundle ${times(b.steadyCpuVsGpiozero)}, SEA ${times(s.steadyCpuVsGpiozero)}; against the busy loop: ${times(b.steadyCpuVsBusyLoop)}, ${times(s.steadyCpuVsBusyLoop)}. Idle RSS against gpiozero: ${times(b.rssVsGpiozero)}, ${times(s.rssVsGpiozero)}.`,
   ].join('\n');
 }
 
@@ -104,6 +123,18 @@ function metricsLoad(r: MetricsLoadResult): string {
   ].join('\n');
 }
 
+/** light-sensor + traffic-light per platform: one runtime layer (shared) and both app layers. */
+function firstInstall(r: FootprintResult): string[][] {
+  const bytes = (rows: readonly FootprintResult['zstdLayers'][number][] | undefined, platform: string) => {
+    const both = (rows ?? []).filter((l) => l.platform === platform && (l.app === 'light-sensor' || l.app === 'traffic-light'));
+    return both.length === 2 ? both[0]!.runtimeBytes + both[0]!.appBytes + both[1]!.appBytes : undefined;
+  };
+  return [...new Set(r.layers.map((l) => l.platform))].map((platform) => {
+    const [gzip, zstd] = [bytes(r.layers, platform), bytes(r.zstdLayers, platform)];
+    return [platform, mb(gzip), mb(zstd), gzip && zstd ? pct(zstd / gzip) : 'n/a'];
+  });
+}
+
 function footprint(r: FootprintResult): string {
   const exe = r.executables.map((e) => [e.app, e.arch, e.node, mb(e.bytes), mb(e.gzipBytes)]);
   const layers = r.layers.map((l) => [l.app, l.platform, mb(l.runtimeBytes), mb(l.appBytes), mb(l.runtimeBytes + l.appBytes), l.runtimeDigest.slice(0, 19)]);
@@ -118,6 +149,10 @@ function footprint(r: FootprintResult): string {
     'Image layers (dist/images; compressed as pushed; the runtime layer is shared by both apps of a platform):',
     '',
     table(['app', 'platform', 'runtime layer', 'app layer', 'total', 'runtime layer digest'], layers),
+    '',
+    'First install of both apps on one node (the shared runtime layer once, both app layers), gzip (dist/images) and zstd (dist/images-zstd, `npm run build:images -- --compression zstd`):',
+    '',
+    table(['platform', 'gzip', 'zstd', 'zstd / gzip'], firstInstall(r)),
     '',
     `Start-up to the first 200 from /readyz and RSS after 100 scrapes of /metrics (median of the runs). ${r.notes.join(' ')}`,
     '',
@@ -159,10 +194,11 @@ export function keyRatios(results: { parts: Parts }): string {
   const out: string[] = [];
   const rc = parts.readingCost;
   if (rc && !failed(rc)) {
-    const q = rc.ratios.bundle;
-    out.push(`CPU per reading, ours (bundle) vs gpiozero: ${times(q.cpuVsGpiozero)} whole run, ${times(q.steadyCpuVsGpiozero)} steady`);
-    out.push(`CPU per reading, ours (bundle) vs the busy loop: ${times(q.cpuVsBusyLoop)} whole run, ${times(q.steadyCpuVsBusyLoop)} steady`);
-    out.push(`Peak RSS, ours (bundle) vs gpiozero: ${times(q.rssVsGpiozero)} (SEA: ${times(rc.ratios.sea.rssVsGpiozero)})`);
+    const [b, s] = [rc.ratios.bundle, rc.ratios.sea];
+    const cps = (id: string) => rc.contenders.find((c) => c.id === id)?.steadyCpuPerReading;
+    out.push(`Steady CPU per reading, ours: ${ms(cps('bundle'))} bundle, ${ms(cps('sea'))} SEA; gpiozero paced to 1/s ${ms(cps('gpiozero'))} (bundle ${times(b.steadyCpuVsGpiozero)} gpiozero); the busy loop ${ms(cps('busyloop'))}`);
+    out.push(`Steady CPU above the bare-Node floor of the same Node: bundle ${aboveFloor(b)}, SEA ${aboveFloor(s)}`);
+    out.push(`Idle RSS after ${rc.scrapes} scrapes above the floor: bundle ${mbAbove(b.rssAboveFloorKb)}, SEA ${mbAbove(s.rssAboveFloorKb)}; against gpiozero ${times(b.rssVsGpiozero)} (SEA ${times(s.rssVsGpiozero)})`);
   }
   const t = parts.trafficTiming;
   if (t && !failed(t)) {

@@ -1,136 +1,203 @@
-// Part 1: what one light reading costs. Four contenders take one reading a second at the same
-// charge time (2 ms) side by side, each in its own process under /usr/bin/time -v:
-//   a) our light-sensor from its esbuild bundle on this machine's Node,
-//   b) our single-executable (SEA) build for x64,
-//   c) gpiozero's LightSensor on MockFactory with MockChargingPin(charge_time=0.002),
-//   d) the original busy-loop algorithm (bench/python/busy_loop_reference.py, a reconstruction);
-// plus one experiment: (a) with prom-client's event-loop-lag timer slowed from 10 ms to 100 ms.
-// CPU and peak RSS come from the kernel (wait4 rusage via GNU time; /proc/<pid>/stat for the
-// steady-state slice), never from the processes themselves.
+// Part 1: what an idle light-sensor costs, one reading a second, side by side with the
+// references, each in its own process under /usr/bin/time -v:
+//   our light-sensor from its esbuild bundle on this machine's Node, and as the x64 single
+//   executable (SEA); gpiozero's LightSensor on MockFactory with MockChargingPin, its queue
+//   paced to one reading a second; the original busy-loop algorithm (a reconstruction); and
+//   two floors: a bare Node HTTP server (bench/node/bare-http-server.cjs) on this machine's
+//   Node and on the Node the SEA embeds, which is what any Node service costs before it does
+//   anything.
+// Steady CPU: each process's CPU-time clock (nanoseconds, every thread) over a window after
+// start-up. Idle RSS: VmRSS after 100 scrapes of /metrics, read for every contender at the same
+// moment (gpiozero and the busy loop serve nothing, so theirs is RSS at that moment). Both
+// from the kernel, never from the processes themselves.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chargeTime, DEFAULT_CALIBRATION, luxFromChargeTime } from '@gpio-fleet/gpio';
-import { procCpuSeconds, startTimed } from '@gpio-fleet/test-tools/process-accounting';
-import { jsonLines } from '@gpio-fleet/test-tools/processes';
-import { binaryPath, bundlePath, REPO, type Log } from '../lib/prerequisites.js';
+import { cacheRoot, ensureRuntime, loadRuntimePins, silentProgress, TARGETS } from '@gpio-fleet/ship';
+import { procMemoryKb, startTimed } from '@gpio-fleet/test-tools/process-accounting';
+import { freePort, jsonLines } from '@gpio-fleet/test-tools/processes';
+import { readCpuClocks, type CpuSample } from '../lib/process-cpu.js';
+import { binaryPath, bundlePath, DIST, REPO, type Log } from '../lib/prerequisites.js';
 import { median, ratio } from '../lib/stats.js';
 
 export const CHARGE_SECONDS = 0.002;
 
+export type ContenderId = 'bundle' | 'sea' | 'gpiozero' | 'busyloop' | 'floor' | 'floor-sea';
+
 export interface Contender {
-  id: string;
+  id: ContenderId;
   label: string;
   command: string;
   args: string[];
-  /** Exits by itself after the run (else it gets SIGTERM). */
-  selfTerminating: boolean;
-  /** Reading times (unix s) and the value each produced. */
-  readings: (stdout: string, stderr: string) => { t: number; value: number }[];
+  /** Where it serves /metrics, scraped before the idle RSS is read. */
+  port: number | undefined;
+  /** Reading times (unix s) and the value each produced; undefined for the floors, which take none. */
+  readings: ((stdout: string, stderr: string) => { t: number; value: number }[]) | undefined;
 }
 
-export function contenders(python: string, seconds: number): Contender[] {
+/** What the bench needs to know about the Node inside the x64 SEA, to run its floor on it. */
+export interface SeaRuntime {
+  version: string;
+  node: string;
+}
+
+/**
+ * The stripped Node binary the x64 SEA was made from (packages/ship caches it while building
+ * the executables; fetched again if the cache lost it). Fails when dist/bin's SEA embeds
+ * another version than the one pinned: its floor would be the wrong Node.
+ */
+export async function seaRuntime(): Promise<SeaRuntime> {
+  const pin = loadRuntimePins().x64;
+  const runtime = await ensureRuntime(TARGETS.x64, pin, cacheRoot(), silentProgress);
+  const manifest = JSON.parse(readFileSync(join(DIST, 'bin', 'manifest.json'), 'utf8')) as { binaries: { app: string; arch: string; node: string }[] };
+  const built = manifest.binaries.find((b) => b.app === 'light-sensor' && b.arch === 'x64')?.node;
+  if (built !== pin.version) throw new Error(`dist/bin/light-sensor-linux-x64 embeds Node ${built ?? '(none listed)'}, packages/ship/runtimes.json pins ${pin.version}: run npm run build:binaries`);
+  if (!existsSync(runtime.stripped)) throw new Error(`the x64 runtime ${runtime.stripped} is missing from the cache`);
+  return { version: pin.version, node: runtime.stripped };
+}
+
+/** Ports that were free a moment ago, never the same one twice. */
+function portPicker(): () => Promise<number> {
+  const taken = new Set<number>();
+  return async () => {
+    for (;;) {
+      const port = await freePort();
+      if (!taken.has(port)) {
+        taken.add(port);
+        return port;
+      }
+    }
+  };
+}
+
+export async function contenders(python: string, sea: SeaRuntime, lastSeconds: number): Promise<Contender[]> {
   // The lux whose charge time is exactly CHARGE_SECONDS on the default calibration (≈ 99.5 lux).
   const lux = luxFromChargeTime(CHARGE_SECONDS, DEFAULT_CALIBRATION);
-  const ours = ['--gpio', 'mock', '--mock-lux', String(lux), '--interval', '1s', '--port', '0', '--host', '127.0.0.1'];
+  // --log-delta 0 as the chart runs it: a log line per reading, which is also how readings are counted.
+  const ours = (port: number) => ['--gpio', 'mock', '--mock-lux', String(lux), '--interval', '1s', '--log-delta', '0', '--port', String(port), '--host', '127.0.0.1'];
   const ourReadings = (_out: string, err: string) =>
     jsonLines(err)
       .filter((r) => r.msg === 'reading')
       .map((r) => ({ t: Date.parse(String(r.time)) / 1000, value: r.chargeSeconds as number }));
   const pyReadings = (key: string) => (out: string) => jsonLines(out).map((r) => ({ t: r.t as number, value: r[key] as number }));
   const py = (script: string) => join(REPO, 'bench', 'python', script);
+  const floor = join(REPO, 'bench', 'node', 'bare-http-server.cjs');
+  // The Python contenders stop on SIGTERM like the rest; --seconds only bounds a run left behind.
+  const pyArgs = ['--charge-time', String(CHARGE_SECONDS), '--seconds', String(lastSeconds + 120)];
+  const port = portPicker();
+  const [bundle, seaPort, floorPort, floorSeaPort] = [await port(), await port(), await port(), await port()];
   return [
-    { id: 'bundle', label: 'ours: bundle on host Node', command: process.execPath, args: [bundlePath('light-sensor'), ...ours], selfTerminating: false, readings: ourReadings },
-    { id: 'sea', label: 'ours: SEA executable (x64)', command: binaryPath('light-sensor', 'x64'), args: ours, selfTerminating: false, readings: ourReadings },
-    {
-      id: 'gpiozero',
-      label: 'gpiozero LightSensor (MockChargingPin)',
-      command: python,
-      args: [py('gpiozero_light_sensor.py'), '--charge-time', String(CHARGE_SECONDS), '--seconds', String(seconds)],
-      selfTerminating: true,
-      readings: pyReadings('value'),
-    },
-    {
-      id: 'busyloop',
-      label: 'original busy loop (reference reconstruction, Python)',
-      command: python,
-      args: [py('busy_loop_reference.py'), '--charge-time', String(CHARGE_SECONDS), '--seconds', String(seconds)],
-      selfTerminating: true,
-      readings: pyReadings('count'),
-    },
+    { id: 'bundle', label: 'ours: bundle on host Node', command: process.execPath, args: [bundlePath('light-sensor'), ...ours(bundle)], port: bundle, readings: ourReadings },
+    { id: 'sea', label: `ours: SEA executable (x64, Node ${sea.version})`, command: binaryPath('light-sensor', 'x64'), args: ours(seaPort), port: seaPort, readings: ourReadings },
+    { id: 'gpiozero', label: 'gpiozero LightSensor (MockChargingPin), paced to 1/s', command: python, args: [py('gpiozero_light_sensor.py'), ...pyArgs], port: undefined, readings: pyReadings('value') },
+    { id: 'busyloop', label: 'original busy loop (reference reconstruction, Python)', command: python, args: [py('busy_loop_reference.py'), ...pyArgs], port: undefined, readings: pyReadings('count') },
+    { id: 'floor', label: `floor: bare Node HTTP server, host Node ${process.version}`, command: process.execPath, args: [floor, '--port', String(floorPort)], port: floorPort, readings: undefined },
+    { id: 'floor-sea', label: `floor: bare Node HTTP server, the SEA's Node v${sea.version}`, command: sea.node, args: [floor, '--port', String(floorSeaPort)], port: floorSeaPort, readings: undefined },
   ];
 }
 
 export interface RepetitionRow {
-  id: string;
+  id: ContenderId;
+  /** Readings in the steady window (NaN for a floor). */
   readings: number;
-  cpuSeconds: number;
-  userSeconds: number;
-  systemSeconds: number;
+  /** CPU seconds from exec to the start of the window (start-up and the first readings). */
+  startupCpuSeconds: number;
+  steady: { seconds: number; cpuSeconds: number; cpuPerReading: number; cpuPerSecond: number };
+  /** VmRSS after the scrapes, kB. */
+  idleRssKb: number;
+  /** Peak RSS over the whole run (GNU time), kB. */
   maxRssKb: number;
-  elapsedSeconds: number;
-  cpuPerReading: number;
-  steady: { readings: number; cpuSeconds: number; cpuPerReading: number };
   medianValue: number;
+}
+
+/** The scrapes before the idle RSS is read, one after another per contender. */
+export const SCRAPES = 100;
+
+async function scrape(port: number, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    if (!res.ok) throw new Error(`127.0.0.1:${port}/metrics answered ${res.status}`);
+    await res.text();
+  }
 }
 
 /**
- * One repetition: all contenders at once for `seconds`. The steady-state slice runs from
- * `warmup` seconds after the start to one second before the end, so start-up (module
- * loading, JIT, imports) is outside it; the whole-run figure includes start-up.
+ * One repetition: every contender at once. CPU clocks are read at `warmup` and at
+ * `warmup + window` seconds; then each server is scraped SCRAPES times, a second later every
+ * contender's RSS is read, and all are stopped with SIGTERM.
  */
-async function repetition(list: Contender[], seconds: number, warmup: number, log: Log): Promise<RepetitionRow[]> {
+async function repetition(list: Contender[], python: string, warmup: number, window: number, log: Log): Promise<RepetitionRow[]> {
   const t0 = Date.now();
   const runs = list.map((c) => ({ c, p: startTimed(c.command, c.args) }));
-  const sampleAt = async (atSeconds: number) => {
+  const sampleAt = async (atSeconds: number): Promise<CpuSample> => {
     await sleep(Math.max(0, t0 + atSeconds * 1000 - Date.now()));
-    return { t: Date.now() / 1000, cpu: runs.map(({ p }) => procCpuSeconds(p.pid() ?? -1)) };
-  };
-  const first = await sampleAt(warmup);
-  const last = await sampleAt(seconds - 1);
-  await sleep(Math.max(0, t0 + seconds * 1000 - Date.now()));
-  for (const { c, p } of runs) if (!c.selfTerminating) p.kill('SIGTERM');
-  const out: RepetitionRow[] = [];
-  for (const [i, { c, p }] of runs.entries()) {
-    const time = await Promise.race([p.result, sleep(30_000).then(() => undefined)]);
-    if (!time) throw new Error(`${c.label} did not exit within 30 s of the end of the run:\n${p.stderr().slice(-2000)}`);
-    if (time.exitStatus !== 0) throw new Error(`${c.label} exited with status ${time.exitStatus}:\n${p.stderr().slice(-2000)}`);
-    const readings = c.readings(p.stdout(), p.stderr());
-    if (readings.length === 0) throw new Error(`${c.label} took no readings:\n${p.stderr().slice(-2000)}`);
-    const inSlice = readings.filter((r) => r.t > first.t && r.t <= last.t).length;
-    const [cpuFirst, cpuLast] = [first.cpu[i], last.cpu[i]];
-    const sliceCpu = cpuFirst !== undefined && cpuLast !== undefined ? cpuLast - cpuFirst : NaN;
-    out.push({
-      id: c.id,
-      readings: readings.length,
-      cpuSeconds: time.cpuSeconds,
-      userSeconds: time.userSeconds,
-      systemSeconds: time.systemSeconds,
-      maxRssKb: time.maxRssKb,
-      elapsedSeconds: time.elapsedSeconds,
-      cpuPerReading: time.cpuSeconds / readings.length,
-      steady: { readings: inSlice, cpuSeconds: sliceCpu, cpuPerReading: inSlice > 0 ? sliceCpu / inSlice : NaN },
-      medianValue: median(readings.map((r) => r.value).filter(Number.isFinite)),
+    const pids = runs.map(({ c, p }) => {
+      const pid = p.pid();
+      if (pid === undefined) throw new Error(`${c.label} is not running ${atSeconds} s after the start:\n${p.stderr().slice(-2000)}`);
+      return pid;
     });
+    return readCpuClocks(python, pids);
+  };
+  try {
+    const first = await sampleAt(warmup);
+    const last = await sampleAt(warmup + window);
+    await Promise.all(list.flatMap((c) => (c.port === undefined ? [] : [scrape(c.port, SCRAPES)])));
+    await sleep(1000);
+    const rss = runs.map(({ p }) => procMemoryKb(p.pid() ?? -1).rssKb);
+    for (const { p } of runs) p.kill('SIGTERM');
+    const out: RepetitionRow[] = [];
+    for (const [i, { c, p }] of runs.entries()) {
+      const time = await Promise.race([p.result, sleep(30_000).then(() => undefined)]);
+      if (!time) throw new Error(`${c.label} did not exit within 30 s of SIGTERM:\n${p.stderr().slice(-2000)}`);
+      if (time.exitStatus !== 0) throw new Error(`${c.label} exited with status ${time.exitStatus}:\n${p.stderr().slice(-2000)}`);
+      const readings = c.readings?.(p.stdout(), p.stderr());
+      if (readings?.length === 0) throw new Error(`${c.label} took no readings:\n${p.stderr().slice(-2000)}`);
+      const inWindow = readings ? readings.filter((r) => r.t > first.t && r.t <= last.t).length : NaN;
+      const [cpuFirst, cpuLast] = [first.cpuSeconds[i], last.cpuSeconds[i]];
+      if (cpuFirst === undefined || cpuLast === undefined) throw new Error(`${c.label}: its CPU clock could not be read`);
+      const seconds = last.t - first.t;
+      const cpu = cpuLast - cpuFirst;
+      out.push({
+        id: c.id,
+        readings: inWindow,
+        startupCpuSeconds: cpuFirst,
+        steady: { seconds, cpuSeconds: cpu, cpuPerReading: inWindow > 0 ? cpu / inWindow : NaN, cpuPerSecond: cpu / seconds },
+        idleRssKb: rss[i]!,
+        maxRssKb: time.maxRssKb,
+        medianValue: readings ? median(readings.map((r) => r.value).filter(Number.isFinite)) : NaN,
+      });
+    }
+    log(`  repetition done: ${out.map((r) => `${r.id} ${(r.steady.cpuPerSecond * 1e3).toFixed(3)} ms CPU/s, ${(r.idleRssKb / 1e3).toFixed(1)} MB`).join('; ')}`);
+    return out;
+  } finally {
+    for (const { p } of runs) await p.stop(5000);
   }
-  log(`  repetition done: ${out.map((r) => `${r.id} ${r.readings} readings, ${(r.cpuPerReading * 1e3).toFixed(2)} ms CPU/reading`).join('; ')}`);
-  return out;
 }
 
 export interface ContenderSummary {
-  id: string;
+  id: ContenderId;
   label: string;
   command: string;
   readings: number;
-  cpuPerReading: number;
+  startupCpuSeconds: number;
   steadyCpuPerReading: number;
-  cpuSeconds: number;
+  steadyCpuPerSecond: number;
+  idleRssKb: number;
   maxRssKb: number;
   medianValue: number;
 }
 
+/** One of ours against its floor (the same Node) and against the references; medians of the per-repetition figures. */
 export interface Ratios {
-  cpuVsGpiozero: number;
-  cpuVsBusyLoop: number;
+  /** Which floor: the same Node as ours. */
+  floor: ContenderId;
+  /** Steady CPU per second, ours ÷ the floor's. */
+  cpuVsFloor: number;
+  /** Steady CPU seconds per second above the floor's. */
+  cpuAboveFloorPerSecond: number;
+  /** Idle RSS above the floor's, kB. */
+  rssAboveFloorKb: number;
   steadyCpuVsGpiozero: number;
   steadyCpuVsBusyLoop: number;
   rssVsGpiozero: number;
@@ -140,54 +207,75 @@ export interface ReadingCostResult {
   chargeSeconds: number;
   lux: number;
   checkChargeSeconds: number;
-  seconds: number;
+  /** The steady window, seconds, and when it starts. */
+  window: { fromSeconds: number; seconds: number };
+  scrapes: number;
   repetitions: number;
-  steadySlice: { fromSeconds: number; toSeconds: number };
   contenders: ContenderSummary[];
   perRepetition: RepetitionRow[][];
   ratios: Record<'bundle' | 'sea', Ratios>;
 }
 
-export async function measureReadingCost({ python, seconds, repetitions, log }: { python: string; seconds: number; repetitions: number; log: Log }): Promise<ReadingCostResult> {
-  const list = contenders(python, seconds);
-  const warmup = Math.min(5, seconds / 4);
-  const reps: RepetitionRow[][] = [];
-  for (let r = 0; r < repetitions; r++) {
-    log(`part 1: repetition ${r + 1}/${repetitions}, ${list.length} contenders side by side for ${seconds} s`);
-    reps.push(await repetition(list, seconds, warmup, log));
-  }
+/** Medians over repetitions of each contender's figures, and of the side-by-side ratios within each repetition. */
+export function summarise(list: readonly Pick<Contender, 'id' | 'label' | 'command' | 'args'>[], reps: readonly RepetitionRow[][]): { contenders: ContenderSummary[]; ratios: Record<'bundle' | 'sea', Ratios> } {
+  const rowOf = (rep: readonly RepetitionRow[], id: ContenderId) => {
+    const row = rep.find((x) => x.id === id);
+    if (!row) throw new Error(`a repetition has no row for ${id}`);
+    return row;
+  };
   const summary: ContenderSummary[] = list.map((c) => {
-    const rows = reps.map((rep) => rep.find((x) => x.id === c.id)!);
+    const rows = reps.map((rep) => rowOf(rep, c.id));
     const pick = (f: (x: RepetitionRow) => number) => median(rows.map(f));
     return {
       id: c.id,
       label: c.label,
       command: [c.command, ...c.args].join(' '),
       readings: pick((x) => x.readings),
-      cpuPerReading: pick((x) => x.cpuPerReading),
+      startupCpuSeconds: pick((x) => x.startupCpuSeconds),
       steadyCpuPerReading: pick((x) => x.steady.cpuPerReading),
-      cpuSeconds: pick((x) => x.cpuSeconds),
+      steadyCpuPerSecond: pick((x) => x.steady.cpuPerSecond),
+      idleRssKb: pick((x) => x.idleRssKb),
       maxRssKb: pick((x) => x.maxRssKb),
       medianValue: pick((x) => x.medianValue),
     };
   });
-  const by = Object.fromEntries(summary.map((s) => [s.id, s])) as Record<string, ContenderSummary>;
-  const ratiosOf = (ours: 'bundle' | 'sea'): Ratios => ({
-    cpuVsGpiozero: ratio(by[ours]!.cpuPerReading, by.gpiozero!.cpuPerReading),
-    cpuVsBusyLoop: ratio(by[ours]!.cpuPerReading, by.busyloop!.cpuPerReading),
-    steadyCpuVsGpiozero: ratio(by[ours]!.steadyCpuPerReading, by.gpiozero!.steadyCpuPerReading),
-    steadyCpuVsBusyLoop: ratio(by[ours]!.steadyCpuPerReading, by.busyloop!.steadyCpuPerReading),
-    rssVsGpiozero: ratio(by[ours]!.maxRssKb, by.gpiozero!.maxRssKb),
-  });
+  const ratiosOf = (ours: 'bundle' | 'sea', floor: ContenderId): Ratios => {
+    const each = (f: (o: RepetitionRow, rep: readonly RepetitionRow[]) => number) => median(reps.map((rep) => f(rowOf(rep, ours), rep)));
+    return {
+      floor,
+      cpuVsFloor: each((o, rep) => ratio(o.steady.cpuPerSecond, rowOf(rep, floor).steady.cpuPerSecond)),
+      cpuAboveFloorPerSecond: each((o, rep) => o.steady.cpuPerSecond - rowOf(rep, floor).steady.cpuPerSecond),
+      rssAboveFloorKb: each((o, rep) => o.idleRssKb - rowOf(rep, floor).idleRssKb),
+      steadyCpuVsGpiozero: each((o, rep) => ratio(o.steady.cpuPerReading, rowOf(rep, 'gpiozero').steady.cpuPerReading)),
+      steadyCpuVsBusyLoop: each((o, rep) => ratio(o.steady.cpuPerReading, rowOf(rep, 'busyloop').steady.cpuPerReading)),
+      rssVsGpiozero: each((o, rep) => ratio(o.idleRssKb, rowOf(rep, 'gpiozero').idleRssKb)),
+    };
+  };
+  return { contenders: summary, ratios: { bundle: ratiosOf('bundle', 'floor'), sea: ratiosOf('sea', 'floor-sea') } };
+}
+
+export async function measureReadingCost({ python, seconds, repetitions, log }: { python: string; seconds: number; repetitions: number; log: Log }): Promise<ReadingCostResult> {
+  // Node 20's memory reducer runs a full collection about 8 s after start (tens of ms of CPU
+  // on its helper threads): start-up, so the window opens after it.
+  const warmup = Math.min(15, seconds / 2);
+  const sea = await seaRuntime();
+  const reps: RepetitionRow[][] = [];
+  let list: Contender[] = [];
+  for (let r = 0; r < repetitions; r++) {
+    // Fresh ports each time: a port of the last repetition may linger in TIME_WAIT.
+    list = await contenders(python, sea, warmup + seconds);
+    log(`part 1: repetition ${r + 1}/${repetitions}, ${list.length} contenders side by side, steady window ${seconds} s after ${warmup} s`);
+    reps.push(await repetition(list, python, warmup, seconds, log));
+  }
+  const lux = luxFromChargeTime(CHARGE_SECONDS, DEFAULT_CALIBRATION);
   return {
     chargeSeconds: CHARGE_SECONDS,
-    lux: luxFromChargeTime(CHARGE_SECONDS, DEFAULT_CALIBRATION),
-    checkChargeSeconds: chargeTime(luxFromChargeTime(CHARGE_SECONDS, DEFAULT_CALIBRATION), DEFAULT_CALIBRATION),
-    seconds,
+    lux,
+    checkChargeSeconds: chargeTime(lux, DEFAULT_CALIBRATION),
+    window: { fromSeconds: warmup, seconds },
+    scrapes: SCRAPES,
     repetitions,
-    steadySlice: { fromSeconds: warmup, toSeconds: seconds - 1 },
-    contenders: summary,
+    ...summarise(list, reps),
     perRepetition: reps,
-    ratios: { bundle: ratiosOf('bundle'), sea: ratiosOf('sea') },
   };
 }

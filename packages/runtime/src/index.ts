@@ -10,6 +10,7 @@ export * from './metrics/exposition.js';
 export * from './http/server.js';
 export * from './http/json-route.js';
 export * from './service/run-service.js';
+export * from './service/idle-compilers.js';
 export * from './status/panel.js';
 export * from './status/ring-buffer.js';
 export * from './status/status-feed.js';

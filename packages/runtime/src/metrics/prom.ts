@@ -1,7 +1,7 @@
 // The metric types every gpio-fleet service uses, from prom-client's core modules only.
 // prom-client's index loads all of it at once: its Pushgateway (http, https and so tls and
 // OpenSSL, zlib), cluster aggregation, summaries (a t-digest) and OpenTelemetry. None of that
-// is used here, and on the measuring machine it cost the idle light-sensor about 2 MB of
+// is used here, and on the measuring machine it cost the idle light-sensor about 3 MB of
 // resident memory (bench/README.md, "Reading the results"). Import these from
 // @gpio-fleet/runtime, never values from 'prom-client' itself (eslint enforces it).
 import type * as PromClient from 'prom-client';

@@ -1,8 +1,9 @@
 // What every GPIO service does the same way, so an app's main holds only its own domain:
 // a logger that names the app and the node, signal handling from the first moment, the
 // backend and its start-up log, /metrics with gpio_backend_info, /healthz and /readyz, the
-// status page at /, the mock's routes, MQTT with Home Assistant discovery when asked for, and
-// one exit code when everything has stopped.
+// status page at /, the mock's routes, MQTT with Home Assistant discovery when asked for, V8
+// without its optimising compilers (an idle process has no use for them), and one exit code
+// when everything has stopped.
 import { createLifecycle, createLogger, exitCodeFor, resolveLogFormat, type Cleanup, type Logger } from '@gpio-fleet/cli-kit';
 import { describePin, type LineDriver, type Pin, type PinFactory } from '@gpio-fleet/gpio';
 import type { Registry } from 'prom-client';
@@ -20,6 +21,7 @@ import type { ServiceOptionValues } from '../options/service-options.js';
 import type { StatusPanel } from '../status/panel.js';
 import { StatusFeed } from '../status/status-feed.js';
 import { statusPageRoutes } from '../status/status-page.js';
+import { withoutOptimisingCompilers } from './idle-compilers.js';
 
 /** The simulated hardware an app builds for the mock backend. */
 export interface Simulation {
@@ -74,6 +76,8 @@ export interface Service {
 
 /** Runs the service; resolves with the exit code once it has stopped and released its pins. */
 export async function runService(definition: ServiceDefinition): Promise<number> {
+  // Before anything gets hot: an idle service has no use for optimised code (idle-compilers.ts).
+  withoutOptimisingCompilers();
   const { options, name } = definition;
   const started = performance.now();
   const nodeName = (definition.env ?? process.env).NODE_NAME || undefined;
