@@ -1,5 +1,5 @@
 // 8. zstd images on the node: light-sensor's zstd layout (`npm run build:images -- --compression
-// zstd`, packages/ship/docs/images.md#zstd-layers) pushed as <registry>/light-sensor-zstd and
+// zstd`, packages/ship/docs/images.md#zstd-layers) uploaded as <registry>/light-sensor-zstd and
 // installed with helm. containerd pulls the tar+zstd layers, unpacks them and runs the app; the
 // registry's access log shows which blobs it fetched, the registry serves them with zstd media
 // types, and containerd's content store holds those very blobs, each labelled with the diff_id
@@ -7,7 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { bytesFetched, CRI_NAMESPACE, ctr, layoutRef, pushImage, registryLog, removeImages, type RegistryFetch } from '@gpio-fleet/cluster-tests';
+import { bytesFetched, CRI_NAMESPACE, ctr, registryLog, removeImages, uploadLayout, type RegistryFetch } from '@gpio-fleet/cluster-tests';
 import { imagesDirName, MEDIA_TYPES, readOciLayout, withBuildLock, type ImageManifest, type LayoutImage } from '@gpio-fleet/ship/images';
 import type { V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -34,8 +34,10 @@ beforeAll(async () => {
   execFileSync('npm', ['run', '--silent', 'build:images', '--', '--compression', 'zstd'], { cwd: repoRoot, stdio: ['ignore', 2, 'inherit'] });
   const layout = join(dist, imagesDirName('zstd'), 'light-sensor');
   // Under the image build's lock, as the global setup pushes: a build elsewhere rewrites layouts in place.
+  // Uploaded as the layout's bytes, not with skopeo (which may mount the gzip twin of a layer
+  // instead: upload-layout.ts).
   const pushed = await withBuildLock(join(dist, '.build-images.lock'), async () => {
-    pushImage(inject('skopeo'), { layout, layoutRef: layoutRef(layout), registry: inject('registry'), repository: REPOSITORY, tag });
+    await uploadLayout({ layout, registry: inject('registry'), repository: REPOSITORY, tag });
     return readOciLayout(layout);
   }, log);
   indexDigest = pushed.indexDigest;

@@ -12,3 +12,4 @@ export * from './processes.js';
 export * from './real-node.js';
 export * from './registry.js';
 export * from './service-proxy.js';
+export * from './upload-layout.js';

@@ -83,7 +83,7 @@ export function registryLog(file: string): RegistryLog {
 /**
  * Pushes the image named `layoutRef` in an OCI layout to `<registry>/<repository>:<tag>` with
  * skopeo. `--all` keeps every platform of a multi-platform index. Plain HTTP: the registry is on
- * loopback.
+ * loopback. Not for zstd layouts: uploadLayout (upload-layout.ts) says why.
  */
 export function pushImage(skopeo: string, o: { layout: string; layoutRef: string; registry: string; repository: string; tag: string; all?: boolean }): void {
   const args = ['copy', '--quiet', ...(o.all === false ? [] : ['--all']), '--dest-tls-verify=false', `oci:${o.layout}:${o.layoutRef}`, `docker://${o.registry}/${o.repository}:${o.tag}`];
