@@ -5,7 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { parseOptions } from '@gpio-fleet/cli-kit';
 import { MockDriver, realClock } from '@gpio-fleet/gpio';
-import { runService, serviceOptions } from '../src/index.js';
+import { optimisersRequested, runService, serviceOptions } from '../src/index.js';
 
 // V8's own test intrinsics, reached at run time (flags are read when code is compiled).
 setFlagsFromString('--allow-natives-syntax');
@@ -46,5 +46,18 @@ describe('a service process', () => {
     });
     expect(code).toBe(0);
     expect(optimisedWhenAsked()).toBe(false);
+  });
+});
+
+describe('optimisersRequested: an operator can keep the compilers', () => {
+  it('on the node command line or in NODE_OPTIONS', () => {
+    expect(optimisersRequested(['--turbofan'], undefined)).toBe(true);
+    expect(optimisersRequested([], '--max-old-space-size=64 --maglev')).toBe(true);
+    expect(optimisersRequested([], '  --opt ')).toBe(true);
+  });
+  it('not for other flags, nor for the flags that turn them off', () => {
+    expect(optimisersRequested(['--enable-source-maps'], undefined)).toBe(false);
+    expect(optimisersRequested([], '--no-turbofan --turbofan-filter=x')).toBe(false);
+    expect(optimisersRequested([], '')).toBe(false);
   });
 });
