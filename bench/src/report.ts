@@ -6,7 +6,7 @@ import { ratio } from './lib/stats.js';
 import type { FidelityResult } from './parts/fidelity.js';
 import type { FootprintResult } from './parts/footprint.js';
 import type { MetricsLoadResult } from './parts/metrics-load.js';
-import type { Ratios, ReadingCostResult } from './parts/reading-cost.js';
+import { isFloor, type Ratios, type ReadingCostResult } from './parts/reading-cost.js';
 import type { Lateness, TrafficTimingResult } from './parts/traffic-timing.js';
 import { failed, type Parts, type ReportInput } from './results.js';
 
@@ -24,34 +24,38 @@ function readingCost(r: ReadingCostResult): string {
   const floorOf: Partial<Record<string, Ratios>> = { bundle: r.ratios.bundle, sea: r.ratios.sea };
   const rows = r.contenders.map((c) => {
     const q = floorOf[c.id];
-    const isFloor = c.id === 'floor' || c.id === 'floor-sea';
+    const floor = isFloor(c.id);
     return [
       c.label,
-      isFloor ? '–' : sig(c.readings, 3),
-      isFloor ? '–' : ms(c.steadyCpuPerReading),
+      floor ? '–' : sig(c.readings, 3),
+      floor ? '–' : ms(c.steadyCpuPerReading),
       ms(c.steadyCpuPerSecond),
       q ? aboveFloor(q) : '',
       ms(c.startupCpuSeconds),
       mbOfKb(c.idleRssKb),
       q ? mbAbove(q.rssAboveFloorKb) : '',
       mbOfKb(c.maxRssKb),
-      c.id === 'busyloop' ? `${sig(c.medianValue, 4)} iterations` : c.id === 'gpiozero' ? `value ${sig(c.medianValue, 3)}` : isFloor ? '' : `${ms(c.medianValue)} charge`,
+      c.id === 'busyloop' ? `${sig(c.medianValue, 4)} iterations` : c.id === 'gpiozero' ? `value ${sig(c.medianValue, 3)}` : floor ? '' : `${ms(c.medianValue)} mean charge`,
     ];
   });
   const [b, s] = [r.ratios.bundle, r.ratios.sea];
   const bundle = r.contenders.find((c) => c.id === 'bundle')!;
+  const wakes = r.contenders.find((c) => c.id === 'floor-wakes');
   return [
     `### 1. Cost of a light reading, and of being idle`,
     '',
-    `Charge time ${ms(r.chargeSeconds)} (${sig(r.lux, 3)} lux on the default calibration), one reading a second, all six side by side; medians of ${r.repetitions} repetition${r.repetitions === 1 ? '' : 's'} (ratios and differences: medians of each repetition's own). ` +
+    `Charge time ${ms(r.chargeSeconds)} (${sig(r.lux, 3)} lux on the default calibration), one reading a second, all ${r.contenders.length} side by side; medians of ${r.repetitions} repetition${r.repetitions === 1 ? '' : 's'} (ratios and differences: medians of each repetition's own). ` +
       `"Steady" is each process's CPU-time clock (user + system, every thread, nanosecond resolution) over ${r.window.seconds} s from ${r.window.fromSeconds} s after the start, per reading and per second; "start-up" the same clock from exec to the window. ` +
       `The floors are a bare Node HTTP server answering a scrape (bench/node/bare-http-server.cjs), one on each Node ours runs on; each of ours is compared with the floor of its own Node. ` +
+      `The third floor adds to the host Node's the three empty timers a second at the moments a reading wakes the process (0, 100 and 102 ms into each second: drive LOW, end of the 100 ms discharge, the edge): what a reading costs before it does any work. ` +
+      `Ours count their readings from /metrics just before and after the window; their result is the mean charge time in it. ` +
       `Idle RSS: VmRSS after ${r.scrapes} scrapes of /metrics (then a second's pause), read for all at the same moment; gpiozero and the busy loop serve nothing and are read then too. Peak RSS from \`/usr/bin/time -v\`.`,
     '',
     table(['contender', 'readings in window', 'CPU / reading (steady)', 'CPU / s (steady)', 'CPU vs its floor', 'start-up CPU', `RSS after ${r.scrapes} scrapes`, 'RSS above its floor', 'peak RSS', 'median result'], rows),
     '',
     `Targets: steady CPU of the bundle at most 0.5 ms per reading: ${ms(bundle.steadyCpuPerReading)} (${bundle.steadyCpuPerReading <= 0.5e-3 ? 'met' : 'not met'}); idle RSS at most the floor + 6 MB: bundle ${mbAbove(b.rssAboveFloorKb)} (${b.rssAboveFloorKb * 1024 <= 6e6 ? 'met' : 'not met'}), SEA ${mbAbove(s.rssAboveFloorKb)} (${s.rssAboveFloorKb * 1024 <= 6e6 ? 'met' : 'not met'}). ` +
-      `Steady CPU per reading against gpiozero: bundle ${times(b.steadyCpuVsGpiozero)}, SEA ${times(s.steadyCpuVsGpiozero)}; against the busy loop: ${times(b.steadyCpuVsBusyLoop)}, ${times(s.steadyCpuVsBusyLoop)}. Idle RSS against gpiozero: ${times(b.rssVsGpiozero)}, ${times(s.rssVsGpiozero)}.`,
+      `Steady CPU per reading against gpiozero: bundle ${times(b.steadyCpuVsGpiozero)}, SEA ${times(s.steadyCpuVsGpiozero)}; against the busy loop: ${times(b.steadyCpuVsBusyLoop)}, ${times(s.steadyCpuVsBusyLoop)}. Idle RSS against gpiozero: ${times(b.rssVsGpiozero)}, ${times(s.rssVsGpiozero)}.` +
+      (wakes ? ` The wake-ups alone (third floor) cost ${ms(wakes.steadyCpuPerSecond)}/s; the bundle's work above them is ${ms(b.cpuAboveWakeFloorPerSecond)}/s.` : ''),
   ].join('\n');
 }
 
@@ -197,7 +201,7 @@ export function keyRatios(results: { parts: Parts }): string {
     const [b, s] = [rc.ratios.bundle, rc.ratios.sea];
     const cps = (id: string) => rc.contenders.find((c) => c.id === id)?.steadyCpuPerReading;
     out.push(`Steady CPU per reading, ours: ${ms(cps('bundle'))} bundle, ${ms(cps('sea'))} SEA; gpiozero paced to 1/s ${ms(cps('gpiozero'))} (bundle ${times(b.steadyCpuVsGpiozero)} gpiozero); the busy loop ${ms(cps('busyloop'))}`);
-    out.push(`Steady CPU above the bare-Node floor of the same Node: bundle ${aboveFloor(b)}, SEA ${aboveFloor(s)}`);
+    out.push(`Steady CPU above the bare-Node floor of the same Node: bundle ${aboveFloor(b)}, SEA ${aboveFloor(s)}; the bundle above the floor with a reading's three wake-ups: ${ms(b.cpuAboveWakeFloorPerSecond)}/s`);
     out.push(`Idle RSS after ${rc.scrapes} scrapes above the floor: bundle ${mbAbove(b.rssAboveFloorKb)}, SEA ${mbAbove(s.rssAboveFloorKb)}; against gpiozero ${times(b.rssVsGpiozero)} (SEA ${times(s.rssVsGpiozero)})`);
   }
   const t = parts.trafficTiming;

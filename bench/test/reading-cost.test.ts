@@ -1,15 +1,17 @@
 // Part 1's figures: medians over repetitions, ratios taken within each repetition (its
 // contenders ran side by side), the report's targets, and the bare-Node floor itself.
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { freePort, start, waitFor } from '@gpio-fleet/test-tools/processes';
 import type { Machine } from '../src/lib/machine.js';
 import { REPO } from '../src/lib/prerequisites.js';
-import { summarise, type ContenderId, type RepetitionRow } from '../src/parts/reading-cost.js';
+import { readingCounts, READING_WAKES, summarise, type ContenderId, type RepetitionRow } from '../src/parts/reading-cost.js';
 import { markdownReport } from '../src/report.js';
 
-const IDS: ContenderId[] = ['bundle', 'sea', 'gpiozero', 'busyloop', 'floor', 'floor-sea'];
+const IDS: ContenderId[] = ['bundle', 'sea', 'gpiozero', 'busyloop', 'floor', 'floor-sea', 'floor-wakes'];
 const list = IDS.map((id) => ({ id, label: `label ${id}`, command: 'cmd', args: [id] }));
 
 /** A row with `cpuPerSecond` ms/s over 60 s and one reading a second (none for a floor). */
@@ -29,9 +31,9 @@ function row(id: ContenderId, cpuMsPerSecond: number, idleRssKb: number): Repeti
 
 // The second repetition ran on a busier machine: everything costs twice as much there.
 const reps: RepetitionRow[][] = [
-  [row('bundle', 0.4, 52_000), row('sea', 0.5, 58_000), row('gpiozero', 0.8, 26_000), row('busyloop', 2, 11_000), row('floor', 0.01, 51_000), row('floor-sea', 0, 55_000)],
-  [row('bundle', 1.2, 53_000), row('sea', 1, 58_500), row('gpiozero', 1.6, 26_000), row('busyloop', 4, 11_000), row('floor', 0.03, 50_000), row('floor-sea', 0, 55_500)],
-  [row('bundle', 0.6, 52_500), row('sea', 0.6, 58_200), row('gpiozero', 1.0, 26_500), row('busyloop', 2.5, 11_000), row('floor', 0.02, 51_500), row('floor-sea', 0, 55_100)],
+  [row('bundle', 0.4, 52_000), row('sea', 0.5, 58_000), row('gpiozero', 0.8, 26_000), row('busyloop', 2, 11_000), row('floor', 0.01, 51_000), row('floor-sea', 0, 55_000), row('floor-wakes', 0.2, 51_000)],
+  [row('bundle', 1.2, 53_000), row('sea', 1, 58_500), row('gpiozero', 1.6, 26_000), row('busyloop', 4, 11_000), row('floor', 0.03, 50_000), row('floor-sea', 0, 55_500), row('floor-wakes', 0.6, 50_000)],
+  [row('bundle', 0.6, 52_500), row('sea', 0.6, 58_200), row('gpiozero', 1.0, 26_500), row('busyloop', 2.5, 11_000), row('floor', 0.02, 51_500), row('floor-sea', 0, 55_100), row('floor-wakes', 0.3, 51_500)],
 ];
 
 describe('summarise', () => {
@@ -50,6 +52,8 @@ describe('summarise', () => {
     // A floor that used no CPU in the window has no ratio, only a difference.
     expect(ratios.sea.cpuVsFloor).toBeNaN();
     expect(ratios.sea.cpuAboveFloorPerSecond).toBeCloseTo(0.6e-3, 9);
+    // Above the wake-up floor: 0.2, 0.6, 0.3 ms/s per repetition, median 0.3.
+    expect(ratios.bundle.cpuAboveWakeFloorPerSecond).toBeCloseTo(0.3e-3, 9);
   });
 });
 
@@ -75,6 +79,7 @@ describe('the part-1 report', () => {
     expect(md).toContain('| label floor | – | – | 0.02 ms |');
     expect(md).toContain('steady CPU of the bundle at most 0.5 ms per reading: 0.6 ms (not met)');
     expect(md).toContain('bundle +1.02 MB (met), SEA +3.07 MB (met)');
+    expect(md).toContain("the bundle's work above them is 0.3 ms/s");
   });
 
   it('calls a target met only when it is', () => {
@@ -102,5 +107,56 @@ describe('bench/node/bare-http-server.cjs, the floor', () => {
     } finally {
       await p.stop();
     }
+  });
+});
+
+describe('readingCounts: what the bench reads from light-sensor\'s /metrics', () => {
+  it('sums the readings over their results and takes the charge histogram\'s sum and count', () => {
+    const text = [
+      '# TYPE light_sensor_readings_total counter',
+      'light_sensor_readings_total{result="ok"} 58',
+      'light_sensor_readings_total{result="timeout"} 2',
+      'light_sensor_readings_total{result="error"} 0',
+      'light_sensor_charge_seconds_bucket{le="0.001"} 0',
+      'light_sensor_charge_seconds_sum 0.116',
+      'light_sensor_charge_seconds_count 58',
+    ].join('\n');
+    expect(readingCounts(text)).toEqual({ readings: 60, chargeSecondsSum: 0.116, chargeSecondsCount: 58 });
+  });
+  it('fails on an exposition without the counters, rather than counting none', () => {
+    expect(() => readingCounts('up 1\n')).toThrow(/no light_sensor_readings_total/);
+  });
+});
+
+describe('bench/node/bare-http-server.cjs --wakes, the floor with a reading\'s wake-ups', () => {
+  /** Times the main thread went to sleep of its own accord (each wake-up is one). */
+  const sleeps = (pid: number) => Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/task/${pid}/status`, 'utf8'))![1]);
+
+  it(`wakes ${READING_WAKES.split(',').length} times a second with --wakes ${READING_WAKES}, and not at all without`, async () => {
+    const [withWakes, without] = [await freePort(), await freePort()];
+    const floor = join(REPO, 'bench', 'node', 'bare-http-server.cjs');
+    const a = start(process.execPath, [floor, '--port', String(withWakes), '--wakes', READING_WAKES]);
+    const b = start(process.execPath, [floor, '--port', String(without)]);
+    try {
+      // Its log line, not a request: a kept-alive connection would wake the server when it times out.
+      for (const p of [a, b]) await waitFor('the floor to listen', () => p.stderr().includes('"listening"') || undefined);
+      const [a0, b0] = [sleeps(a.child.pid!), sleeps(b.child.pid!)];
+      await sleep(4000);
+      const [da, db] = [sleeps(a.child.pid!) - a0, sleeps(b.child.pid!) - b0];
+      // Four seconds: 12 wake-ups, give or take a second's worth at either end.
+      expect(da).toBeGreaterThanOrEqual(9);
+      expect(da).toBeLessThanOrEqual(16);
+      expect(db).toBeLessThanOrEqual(2);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+
+  it('rejects a --wakes it cannot follow, naming it, with exit 2', async () => {
+    const p = start(process.execPath, [join(REPO, 'bench', 'node', 'bare-http-server.cjs'), '--wakes', '100,5']);
+    const [code] = (await once(p.child, 'exit')) as [number | null];
+    expect(code).toBe(2);
+    expect(p.stderr()).toContain('--wakes "100,5": expected increasing whole milliseconds within a second');
   });
 });

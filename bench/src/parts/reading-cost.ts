@@ -5,7 +5,9 @@
 //   paced to one reading a second; the original busy-loop algorithm (a reconstruction); and
 //   two floors: a bare Node HTTP server (bench/node/bare-http-server.cjs) on this machine's
 //   Node and on the Node the SEA embeds, which is what any Node service costs before it does
-//   anything.
+//   anything; and that floor with three empty timers a second at a reading's moments (0, 100
+//   and 102 ms: drive LOW, end of the discharge, the edge), which is what no RC reading on this
+//   Node can cost less than.
 // Steady CPU: each process's CPU-time clock (nanoseconds, every thread) over a window after
 // start-up. Idle RSS: VmRSS after 100 scrapes of /metrics, read for every contender at the same
 // moment (gpiozero and the busy loop serve nothing, so theirs is RSS at that moment). Both
@@ -23,7 +25,13 @@ import { median, ratio } from '../lib/stats.js';
 
 export const CHARGE_SECONDS = 0.002;
 
-export type ContenderId = 'bundle' | 'sea' | 'gpiozero' | 'busyloop' | 'floor' | 'floor-sea';
+/** When, in ms into each second, a 1 s reading with the default 100 ms discharge wakes the process on the mock. */
+export const READING_WAKES = '0,100,102';
+
+export type ContenderId = 'bundle' | 'sea' | 'gpiozero' | 'busyloop' | 'floor' | 'floor-sea' | 'floor-wakes';
+
+/** The floors: processes that take no readings. */
+export const isFloor = (id: ContenderId): boolean => id.startsWith('floor');
 
 export interface Contender {
   id: ContenderId;
@@ -32,8 +40,40 @@ export interface Contender {
   args: string[];
   /** Where it serves /metrics, scraped before the idle RSS is read. */
   port: number | undefined;
-  /** Reading times (unix s) and the value each produced; undefined for the floors, which take none. */
-  readings: ((stdout: string, stderr: string) => { t: number; value: number }[]) | undefined;
+  /**
+   * How its readings are counted: from its output (reading times, unix s, and the value each
+   * produced), or from its /metrics just before and after the window (ours, which log a steady
+   * light not at all); undefined for the floors, which take none.
+   */
+  readings: ((stdout: string, stderr: string) => { t: number; value: number }[]) | 'metrics' | undefined;
+}
+
+/** What ours' /metrics says of its readings so far: how many, and the sum of their charge times. */
+export interface ReadingCounts {
+  readings: number;
+  chargeSecondsSum: number;
+  chargeSecondsCount: number;
+}
+
+/** The reading counters in light-sensor's exposition text. */
+export function readingCounts(exposition: string): ReadingCounts {
+  const sum = (name: string) => {
+    let total = 0;
+    let seen = false;
+    for (const m of exposition.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) {
+      total += Number(m[1]);
+      seen = true;
+    }
+    if (!seen) throw new Error(`/metrics has no ${name}`);
+    return total;
+  };
+  return { readings: sum('light_sensor_readings_total'), chargeSecondsSum: sum('light_sensor_charge_seconds_sum'), chargeSecondsCount: sum('light_sensor_charge_seconds_count') };
+}
+
+async function countReadings(port: number): Promise<ReadingCounts> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  if (!res.ok) throw new Error(`127.0.0.1:${port}/metrics answered ${res.status}`);
+  return readingCounts(await res.text());
 }
 
 /** What the bench needs to know about the Node inside the x64 SEA, to run its floor on it. */
@@ -74,25 +114,22 @@ function portPicker(): () => Promise<number> {
 export async function contenders(python: string, sea: SeaRuntime, lastSeconds: number): Promise<Contender[]> {
   // The lux whose charge time is exactly CHARGE_SECONDS on the default calibration (≈ 99.5 lux).
   const lux = luxFromChargeTime(CHARGE_SECONDS, DEFAULT_CALIBRATION);
-  // --log-delta 0 as the chart runs it: a log line per reading, which is also how readings are counted.
-  const ours = (port: number) => ['--gpio', 'mock', '--mock-lux', String(lux), '--interval', '1s', '--log-delta', '0', '--port', String(port), '--host', '127.0.0.1'];
-  const ourReadings = (_out: string, err: string) =>
-    jsonLines(err)
-      .filter((r) => r.msg === 'reading')
-      .map((r) => ({ t: Date.parse(String(r.time)) / 1000, value: r.chargeSeconds as number }));
+  // The chart's settings (a steady light logs no line at the default --log-delta).
+  const ours = (port: number) => ['--gpio', 'mock', '--mock-lux', String(lux), '--interval', '1s', '--port', String(port), '--host', '127.0.0.1'];
   const pyReadings = (key: string) => (out: string) => jsonLines(out).map((r) => ({ t: r.t as number, value: r[key] as number }));
   const py = (script: string) => join(REPO, 'bench', 'python', script);
   const floor = join(REPO, 'bench', 'node', 'bare-http-server.cjs');
   // The Python contenders stop on SIGTERM like the rest; --seconds only bounds a run left behind.
   const pyArgs = ['--charge-time', String(CHARGE_SECONDS), '--seconds', String(lastSeconds + 120)];
   const port = portPicker();
-  const [bundle, seaPort, floorPort, floorSeaPort] = [await port(), await port(), await port(), await port()];
+  const [bundle, seaPort, floorPort, floorSeaPort, wakesPort] = [await port(), await port(), await port(), await port(), await port()];
   return [
-    { id: 'bundle', label: 'ours: bundle on host Node', command: process.execPath, args: [bundlePath('light-sensor'), ...ours(bundle)], port: bundle, readings: ourReadings },
-    { id: 'sea', label: `ours: SEA executable (x64, Node ${sea.version})`, command: binaryPath('light-sensor', 'x64'), args: ours(seaPort), port: seaPort, readings: ourReadings },
+    { id: 'bundle', label: 'ours: bundle on host Node', command: process.execPath, args: [bundlePath('light-sensor'), ...ours(bundle)], port: bundle, readings: 'metrics' },
+    { id: 'sea', label: `ours: SEA executable (x64, Node ${sea.version})`, command: binaryPath('light-sensor', 'x64'), args: ours(seaPort), port: seaPort, readings: 'metrics' },
     { id: 'gpiozero', label: 'gpiozero LightSensor (MockChargingPin), paced to 1/s', command: python, args: [py('gpiozero_light_sensor.py'), ...pyArgs], port: undefined, readings: pyReadings('value') },
     { id: 'busyloop', label: 'original busy loop (reference reconstruction, Python)', command: python, args: [py('busy_loop_reference.py'), ...pyArgs], port: undefined, readings: pyReadings('count') },
     { id: 'floor', label: `floor: bare Node HTTP server, host Node ${process.version}`, command: process.execPath, args: [floor, '--port', String(floorPort)], port: floorPort, readings: undefined },
+    { id: 'floor-wakes', label: `floor + a reading's 3 wake-ups: the same server with empty timers at 0, 100, 102 ms each second, host Node`, command: process.execPath, args: [floor, '--port', String(wakesPort), '--wakes', READING_WAKES], port: wakesPort, readings: undefined },
     { id: 'floor-sea', label: `floor: bare Node HTTP server, the SEA's Node v${sea.version}`, command: sea.node, args: [floor, '--port', String(floorSeaPort)], port: floorSeaPort, readings: undefined },
   ];
 }
@@ -108,6 +145,7 @@ export interface RepetitionRow {
   idleRssKb: number;
   /** Peak RSS over the whole run (GNU time), kB. */
   maxRssKb: number;
+  /** The result: ours, the mean charge time in the window; gpiozero its median value; the busy loop its median count. */
   medianValue: number;
 }
 
@@ -139,9 +177,17 @@ async function repetition(list: Contender[], python: string, warmup: number, win
     });
     return readCpuClocks(python, pids);
   };
+  const counted = runs.filter(({ c }) => c.readings === 'metrics');
+  const countAll = () => Promise.all(counted.map(({ c }) => countReadings(c.port!)));
   try {
+    // Ours are asked for their counts just before the window opens and just after it closes,
+    // so the two scrapes fall outside it.
+    await sleep(Math.max(0, t0 + warmup * 1000 - 300 - Date.now()));
+    const countsBefore = await countAll();
     const first = await sampleAt(warmup);
     const last = await sampleAt(warmup + window);
+    const countsAfter = await countAll();
+    const fromMetrics = new Map(counted.map(({ c }, k) => [c.id, { before: countsBefore[k]!, after: countsAfter[k]! }]));
     await Promise.all(list.flatMap((c) => (c.port === undefined ? [] : [scrape(c.port, SCRAPES)])));
     await sleep(1000);
     const rss = runs.map(({ p }) => procMemoryKb(p.pid() ?? -1).rssKb);
@@ -151,9 +197,16 @@ async function repetition(list: Contender[], python: string, warmup: number, win
       const time = await Promise.race([p.result, sleep(30_000).then(() => undefined)]);
       if (!time) throw new Error(`${c.label} did not exit within 30 s of SIGTERM:\n${p.stderr().slice(-2000)}`);
       if (time.exitStatus !== 0) throw new Error(`${c.label} exited with status ${time.exitStatus}:\n${p.stderr().slice(-2000)}`);
-      const readings = c.readings?.(p.stdout(), p.stderr());
-      if (readings?.length === 0) throw new Error(`${c.label} took no readings:\n${p.stderr().slice(-2000)}`);
-      const inWindow = readings ? readings.filter((r) => r.t > first.t && r.t <= last.t).length : NaN;
+      const counts = fromMetrics.get(c.id);
+      const readings = typeof c.readings === 'function' ? c.readings(p.stdout(), p.stderr()) : undefined;
+      if (readings?.length === 0 || (counts && counts.after.readings === 0)) throw new Error(`${c.label} took no readings:\n${p.stderr().slice(-2000)}`);
+      const inWindow = counts ? counts.after.readings - counts.before.readings : readings ? readings.filter((r) => r.t > first.t && r.t <= last.t).length : NaN;
+      // Ours: the mean charge time over the window, from the histogram's sum and count.
+      const value = counts
+        ? (counts.after.chargeSecondsSum - counts.before.chargeSecondsSum) / (counts.after.chargeSecondsCount - counts.before.chargeSecondsCount)
+        : readings
+          ? median(readings.map((r) => r.value).filter(Number.isFinite))
+          : NaN;
       const [cpuFirst, cpuLast] = [first.cpuSeconds[i], last.cpuSeconds[i]];
       if (cpuFirst === undefined || cpuLast === undefined) throw new Error(`${c.label}: its CPU clock could not be read`);
       const seconds = last.t - first.t;
@@ -165,7 +218,7 @@ async function repetition(list: Contender[], python: string, warmup: number, win
         steady: { seconds, cpuSeconds: cpu, cpuPerReading: inWindow > 0 ? cpu / inWindow : NaN, cpuPerSecond: cpu / seconds },
         idleRssKb: rss[i]!,
         maxRssKb: time.maxRssKb,
-        medianValue: readings ? median(readings.map((r) => r.value).filter(Number.isFinite)) : NaN,
+        medianValue: value,
       });
     }
     log(`  repetition done: ${out.map((r) => `${r.id} ${(r.steady.cpuPerSecond * 1e3).toFixed(3)} ms CPU/s, ${(r.idleRssKb / 1e3).toFixed(1)} MB`).join('; ')}`);
@@ -198,6 +251,8 @@ export interface Ratios {
   cpuAboveFloorPerSecond: number;
   /** Idle RSS above the floor's, kB. */
   rssAboveFloorKb: number;
+  /** Steady CPU seconds per second above the floor with a reading's wake-ups (host Node's). */
+  cpuAboveWakeFloorPerSecond: number;
   steadyCpuVsGpiozero: number;
   steadyCpuVsBusyLoop: number;
   rssVsGpiozero: number;
@@ -246,6 +301,7 @@ export function summarise(list: readonly Pick<Contender, 'id' | 'label' | 'comma
       cpuVsFloor: each((o, rep) => ratio(o.steady.cpuPerSecond, rowOf(rep, floor).steady.cpuPerSecond)),
       cpuAboveFloorPerSecond: each((o, rep) => o.steady.cpuPerSecond - rowOf(rep, floor).steady.cpuPerSecond),
       rssAboveFloorKb: each((o, rep) => o.idleRssKb - rowOf(rep, floor).idleRssKb),
+      cpuAboveWakeFloorPerSecond: each((o, rep) => o.steady.cpuPerSecond - rowOf(rep, 'floor-wakes').steady.cpuPerSecond),
       steadyCpuVsGpiozero: each((o, rep) => ratio(o.steady.cpuPerReading, rowOf(rep, 'gpiozero').steady.cpuPerReading)),
       steadyCpuVsBusyLoop: each((o, rep) => ratio(o.steady.cpuPerReading, rowOf(rep, 'busyloop').steady.cpuPerReading)),
       rssVsGpiozero: each((o, rep) => ratio(o.idleRssKb, rowOf(rep, 'gpiozero').idleRssKb)),
