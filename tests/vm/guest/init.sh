@@ -145,6 +145,42 @@ explicit_chip() {
   run_app chip-env-pi "" env GPIO_CHIP=/dev/$PI_CHIP traffic-light --gpio gpiochip --cycles 1 --phases red:50ms --host 127.0.0.1 --log-level warn
 }
 
+# ---- an idle light sensor on gpiochip: what wakes it, and its CPU, per reading -------------
+# proc_sample PID: JSON fields for the process's CPU (ns on a CPU, every thread, from
+# schedstat) and the times its main thread slept of its own accord (each wake-up is one).
+proc_sample() {
+  # awk, not $((...)): the armhf shell's arithmetic is 32-bit, and a process's ns pass 2^31 in seconds.
+  ns=$(cat /proc/$1/task/*/schedstat | awk '{n += $1} END {printf "%.0f", n}')
+  sw=$(awk '/^voluntary_ctxt_switches/ {print $2}' "/proc/$1/task/$1/status")
+  echo "\"cpuNs\":$ns,\"mainSleeps\":$sw"
+}
+readings_total() {
+  wget -q -O - "http://127.0.0.1:$IDLE_PORT/metrics" | awk '/^light_sensor_readings_total/ {n += $2} END {print n + 0}'
+}
+idle_gpiochip() {
+  # The helper answers a charge of 2 ms for as many readings as the run can take.
+  delays=$(awk -v n=$((IDLE_WARMUP_S + IDLE_WINDOW_S + 30)) 'BEGIN { for (i = 0; i < n; i++) printf "2000 " }')
+  simhelper rc idle-gpiochip-rc "/dev/$PI_CHIP" "$SIM/sim_gpio$SENSOR_OFFSET" "$SENSOR_OFFSET" $delays >/dev/null &
+  hp=$!
+  sleep 0.2
+  # The chart's settings: one reading a second, the 100 ms discharge, the default log level.
+  light-sensor --gpio gpiochip --host 127.0.0.1 --port "$IDLE_PORT" >/tmp/out 2>/tmp/err &
+  ap=$!
+  sleep "$IDLE_WARMUP_S"
+  # The counts are scraped just outside the window, so the scrapes are not in it.
+  c0=$(readings_total)
+  s0=$(proc_sample $ap)
+  sleep "$IDLE_WINDOW_S"
+  s1=$(proc_sample $ap)
+  c1=$(readings_total)
+  kill -TERM $ap
+  wait $ap
+  ec=$?
+  kill $hp
+  wait $hp 2>/dev/null
+  result "{\"scenario\":\"idle-gpiochip\",\"exit\":$ec,\"windowSeconds\":$IDLE_WINDOW_S,\"before\":{$s0,\"readings\":$c0},\"after\":{$s1,\"readings\":$c1},\"stderr64\":\"$(b64 /tmp/err)\"}"
+}
+
 # ---- warm-up, untimed ---------------------------------------------------------------------------
 # Under emulation the first runs of a Node executable stall for seconds while qemu translates
 # its code (the translations are kept for later processes): run each app and backend once
@@ -169,6 +205,7 @@ for s in $SCENARIOS; do
     explicit-chip) explicit_chip ;;
     edge-timestamps) edge_timestamps ;;
     device-plugin) device_plugin ;;
+    idle-gpiochip) idle_gpiochip ;;
     *) log "unknown scenario $s" ;;
   esac
   result "{\"scenario\":\"timing\",\"name\":\"$s\",\"start\":$s0,\"end\":$(uptime_s)}"

@@ -214,3 +214,26 @@ export function edgeProbe(results: readonly VmResult[]): EdgeProbe {
   });
   return { run, report, samples, toggles: toggles.length };
 }
+
+/** What the idle scenario measured over its window, per reading. */
+export interface IdleCost {
+  readings: number;
+  /** Times the main thread slept of its own accord, per reading: its wake-ups. */
+  wakesPerReading: number;
+  /** CPU on the emulated CPU (every thread, schedstat), per reading: indicative only under TCG. */
+  cpuSecondsPerReading: number;
+}
+
+export function idleCost(r: VmResult): IdleCost {
+  const sample = (k: 'before' | 'after') => {
+    const v = r[k] as { cpuNs?: unknown; mainSleeps?: unknown; readings?: unknown } | undefined;
+    const n = (x: unknown, what: string) => {
+      if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`idle-gpiochip: ${k}.${what} is ${JSON.stringify(x)}, not a number`);
+      return x;
+    };
+    return { cpuNs: n(v?.cpuNs, 'cpuNs'), mainSleeps: n(v?.mainSleeps, 'mainSleeps'), readings: n(v?.readings, 'readings') };
+  };
+  const [a, b] = [sample('before'), sample('after')];
+  const readings = b.readings - a.readings;
+  return { readings, wakesPerReading: (b.mainSleeps - a.mainSleeps) / readings, cpuSecondsPerReading: (b.cpuNs - a.cpuNs) / 1e9 / readings };
+}

@@ -21,7 +21,11 @@ export const ALL_SCENARIOS = [
   'explicit-chip',
   'edge-timestamps',
   'device-plugin',
+  'idle-gpiochip',
 ] as const;
+
+/** The idle scenario: seconds before its window opens (start-up under emulation), and the window. */
+export const IDLE = { warmupSeconds: 12, windowSeconds: 20, port: 9110 } as const;
 
 /** Charge delays the helper plays, µs: 2 ms .. 200 ms, each twice. */
 export const DEFAULT_DELAYS_US = [2000, 5000, 10000, 20000, 50000, 100000, 200000].flatMap((d) => [d, d]);
@@ -103,6 +107,9 @@ function envFile(o: { vm: VmArch; modules: string[]; scenarios: readonly string[
     EDGE_COUNT: String(EDGE_COUNT),
     EDGE_INTERVAL_US: String(EDGE_INTERVAL_US),
     APP_MODE: o.appMode,
+    IDLE_WARMUP_S: String(IDLE.warmupSeconds),
+    IDLE_WINDOW_S: String(IDLE.windowSeconds),
+    IDLE_PORT: String(IDLE.port),
   };
   return Object.entries(lines)
     .map(([k, v]) => `${k}='${v}'`)

@@ -13,7 +13,7 @@ import { aptOptions, debFilePattern } from '../src/debian-download.js';
 import { neededLibraries, programInterpreter } from '../src/elf-deps.js';
 import { checkKernelConfig, parseHeadersDepends, shimGpioSim, shimIrqSim, sourceSeries } from '../src/kernel.js';
 import { kernelAppend, qemuArgs } from '../src/qemu.js';
-import { chargeSamples, edgeProbe, lampStates, observeTraffic, parseResults, spearman, type VmResult } from '../src/results.js';
+import { chargeSamples, edgeProbe, idleCost, lampStates, observeTraffic, parseResults, spearman, type VmResult } from '../src/results.js';
 import { placeOf, summaryLines } from './scenario-reporter.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'vm-tooling-'));
@@ -191,5 +191,16 @@ describe('summary lines', () => {
       { arch: 'arm64', scenario: 'permission', passed: false },
     ]);
     expect(lines).toEqual(['vm x64: 3 scenarios passed, 0 failed', 'vm arm64: 1 scenarios passed, 2 failed']);
+  });
+});
+
+describe('idleCost: the idle scenario per reading', () => {
+  it('takes wake-ups and CPU over the window between the two samples', () => {
+    const r: VmResult = { scenario: 'idle-gpiochip', exit: 0, windowSeconds: 20, before: { cpuNs: 5e9, mainSleeps: 100, readings: 12 }, after: { cpuNs: 5.4e9, mainSleeps: 160, readings: 32 } };
+    expect(idleCost(r)).toEqual({ readings: 20, wakesPerReading: 3, cpuSecondsPerReading: 0.02 });
+  });
+  it('fails on a sample the guest could not take, naming the field', () => {
+    const r: VmResult = { scenario: 'idle-gpiochip', before: { cpuNs: 1, mainSleeps: 1, readings: 1 }, after: { cpuNs: 2, readings: 3 } };
+    expect(() => idleCost(r)).toThrow('idle-gpiochip: after.mainSleeps is undefined, not a number');
   });
 });

@@ -7,9 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TARGETS } from '@gpio-fleet/ship';
 import { requestedArches } from '../src/arch.js';
 import { stderrLog } from '../src/progress.js';
-import { appRun, byScenario, edgeProbe, lampStates, observeTraffic, spearman, type VmResult } from '../src/results.js';
+import { appRun, byScenario, decode64, edgeProbe, idleCost, lampStates, observeTraffic, spearman, type VmResult } from '../src/results.js';
 import { chargeSummary, runSummary } from '../src/summary.js';
-import { DECOY_LINES, DEFAULT_DELAYS_US, EDGE_COUNT, GPIO_GID, ONOFF_DELAYS_US, PI_LINES, runVm, STEADY_MS, type VmRun } from '../src/vm-run.js';
+import { DECOY_LINES, DEFAULT_DELAYS_US, EDGE_COUNT, GPIO_GID, IDLE, ONOFF_DELAYS_US, PI_LINES, runVm, STEADY_MS, type VmRun } from '../src/vm-run.js';
 
 describe.each(requestedArches().map((vm) => [vm.arch, vm] as const))('vm %s', (_arch, vm) => {
   let run: VmRun;
@@ -207,6 +207,29 @@ describe.each(requestedArches().map((vm) => [vm.arch, vm] as const))('vm %s', (_
       // rounded on its way to JavaScript would end in 000 every time.
       const wholeMicroseconds = t.filter((x) => x % 1000 === 0).length;
       expect(wholeMicroseconds, JSON.stringify(t)).toBeLessThan(EDGE_COUNT / 2);
+    });
+  });
+
+  describe('scenario idle-gpiochip', () => {
+    // A serving light-sensor with the chart's settings, the helper answering every charge in
+    // 2 ms. Its CPU under TCG says little about a Pi and is printed, never asserted; what is
+    // asserted is what wakes it. A reading needs three wake-ups (drive LOW, the end of the
+    // discharge, the edge's event on the line's file descriptor), and libuv, which rounds a
+    // timer's remaining time down to whole milliseconds, sometimes sleeps twice for one of them:
+    // 5.1 to 5.95 sleeps a reading in the first run (tests/vm/README.md). A timer of the app's own that fired even
+    // four times a second between readings would take it past 8.
+    it('wakes the main thread a handful of times a reading, with no timers of its own between readings', () => {
+      const r = one('idle-gpiochip');
+      expect(r.exit, decode64(r.stderr64)).toBe(0);
+      const cost = idleCost(r);
+      process.stdout.write(
+        `[vm ${vm.arch}] idle light-sensor on gpiochip: ${cost.readings} readings in ${IDLE.windowSeconds} s, ` +
+          `${cost.wakesPerReading.toFixed(2)} main-thread wake-ups and ${(cost.cpuSecondsPerReading * 1e3).toFixed(2)} ms CPU (emulated) per reading\n`,
+      );
+      expect(cost.readings).toBeGreaterThanOrEqual(IDLE.windowSeconds - 2);
+      expect(cost.readings).toBeLessThanOrEqual(IDLE.windowSeconds + 1);
+      expect(cost.wakesPerReading).toBeGreaterThanOrEqual(2.5);
+      expect(cost.wakesPerReading).toBeLessThanOrEqual(8);
     });
   });
 });
