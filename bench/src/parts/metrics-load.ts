@@ -59,6 +59,7 @@ function readingsBetween(records: Record<string, unknown>[], from: number, to: n
   const at = (r: Record<string, unknown>) => Date.parse(String(r.time));
   const rs = records.filter((r) => (r.msg === 'reading' || r.msg === 'reading failed') && at(r) >= from && at(r) < to);
   const ok = rs.filter((r) => r.msg === 'reading');
+  if (rs.length === 0) throw new Error(`light-sensor logged no reading between ${new Date(from).toISOString()} and ${new Date(to).toISOString()}: is it running with --log-delta 0?`);
   const times = rs.map((r) => at(r) / 1000);
   const gaps = times.slice(1).map((t, i) => t - times[i]!);
   const estimateErr = ok.map((r) => Math.abs((r.lux as number) / LUX - 1));
@@ -150,7 +151,8 @@ async function skippedReadings(base: string): Promise<number> {
 export async function measureMetricsLoad({ seconds, rates, viewers, log }: { seconds: number; rates: number[]; viewers: number; log: Log }): Promise<MetricsLoadResult> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const app = start(process.execPath, [bundlePath('light-sensor'), '--gpio', 'mock', '--mock-lux', String(LUX), '--port', String(port), '--host', '127.0.0.1']);
+  // --log-delta 0: every reading logged with its time, which is how this part sees late or lost ones.
+  const app = start(process.execPath, [bundlePath('light-sensor'), '--gpio', 'mock', '--mock-lux', String(LUX), '--log-delta', '0', '--port', String(port), '--host', '127.0.0.1']);
   try {
     await waitFor('light-sensor /readyz', async () => ((await fetch(`${base}/readyz`)).ok ? true : undefined), 15_000, 20);
     const windows: LoadWindow[] = [];
