@@ -165,11 +165,14 @@ function footprint(r: FootprintResult): string {
   if (r.update) {
     out.push(
       '',
-      `Update after a code-only change (${r.update.change}; images rebuilt in ${sig(r.update.rebuildSeconds, 2)} s): what a Pi holding the current image pulls.`,
+      `Update after a code-only change (${r.update.change}; images rebuilt, gzip and zstd, in ${sig(r.update.rebuildSeconds, 2)} s): what a Pi holding the current image pulls.`,
       '',
       table(
-        ['platform', 'runtime layer reused', 'blobs pulled', 'bytes pulled'],
-        r.update.platforms.map((p) => [p.platform, p.runtimeLayerShared ? 'yes' : 'NO', p.pulled.map((b) => `${b.kind} ${b.bytes} B`).join(', '), mb(p.pulledBytes)]),
+        ['platform', 'layers', 'runtime layer reused', 'blobs pulled', 'bytes pulled'],
+        [
+          ...r.update.platforms.map((p) => ({ ...p, c: 'gzip' })),
+          ...r.update.zstdPlatforms.map((p) => ({ ...p, c: 'zstd' })),
+        ].map((p) => [p.platform, p.c, p.runtimeLayerShared ? 'yes' : 'NO', p.pulled.map((b) => `${b.kind} ${b.bytes} B`).join(', '), mb(p.pulledBytes)]),
       ),
     );
   }

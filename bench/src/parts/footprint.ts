@@ -5,7 +5,7 @@
 // update one app after a code-only change, checked by rebuilding the images from a changed
 // entry point into a scratch directory.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -138,32 +138,29 @@ export interface PulledBlob {
   bytes: number;
 }
 
+export interface UpdatePlatform {
+  platform: string;
+  runtimeLayerShared: boolean;
+  appLayerChanged: boolean;
+  pulled: PulledBlob[];
+  pulledBytes: number;
+}
+
 export interface UpdateResult {
   rebuildSeconds: number;
   change: string;
-  platforms: { platform: string; runtimeLayerShared: boolean; appLayerChanged: boolean; pulled: PulledBlob[]; pulledBytes: number }[];
+  /** gzip (dist/images). */
+  platforms: UpdatePlatform[];
+  /** The same update with zstd layers (dist/images-zstd). */
+  zstdPlatforms: UpdatePlatform[];
 }
 
-/**
- * Rebuild the light-sensor images for the Pi platforms from the changed entry into a scratch
- * dist, then list per platform what a node holding the old image must download: every blob of
- * the new image it does not have (runtime layers are content-addressed and shared).
- */
-async function verifyUpdateBytes(before: OciLayout, log: Log): Promise<UpdateResult> {
-  const scratch = mkdtempSync(join(tmpdir(), 'gpio-fleet-bench-update-'));
-  try {
-    const entry = writeCodeOnlyChange('light-sensor', scratch, 'bench');
-    const t0 = performance.now();
-    log('part 5: rebuilding the light-sensor images (arm64, armv7) after a code-only change, into a scratch dist');
-    execFileSync(process.execPath, [join(REPO, 'packages', 'ship', 'dist', 'images', 'cli.js'), '--app', 'light-sensor', '--arch', 'arm64,armv7', '--dist', join(scratch, 'dist'), '--entry', `light-sensor=${entry}`], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const rebuildSeconds = (performance.now() - t0) / 1000;
-    const afterDir = join(scratch, 'dist', 'images', 'light-sensor');
-    const after = readOciLayout(afterDir);
-    const size = (digest: string) => statSync(blobPath(afterDir, digest)).size;
-    const have = blobDigests(before);
-    const platforms = after.images.map((im) => {
+/** Per platform, what a node holding `before` downloads for `after`: every blob it does not have. */
+function pulledFor(before: OciLayout, afterDir: string): UpdatePlatform[] {
+  const after = readOciLayout(afterDir);
+  const size = (digest: string) => statSync(blobPath(afterDir, digest)).size;
+  const have = blobDigests(before);
+  return after.images.map((im) => {
       const old = before.images.find((o) => o.platform === im.platform);
       const blobs = [
         { kind: 'image index', digest: after.indexDigest },
@@ -179,8 +176,34 @@ async function verifyUpdateBytes(before: OciLayout, log: Log): Promise<UpdateRes
         pulled: pulled.map((b) => ({ kind: b.kind, digest: b.digest, bytes: b.size })),
         pulledBytes: pulled.reduce((s, b) => s + b.size, 0),
       };
+  });
+}
+
+/**
+ * Rebuild the light-sensor images for the Pi platforms from the changed entry into a scratch
+ * dist, gzip and zstd, then list per platform what a node holding the old image must download:
+ * every blob of the new image it does not have (runtime layers are content-addressed and
+ * shared). The scratch dist starts with a copy of dist/images-zstd, as a developer's would: the
+ * zstd step then reuses the unchanged runtime layers, as it does there, instead of spending a
+ * minute a platform compressing them again.
+ */
+async function verifyUpdateBytes(before: OciLayout, zstdBefore: OciLayout, log: Log): Promise<UpdateResult> {
+  const scratch = mkdtempSync(join(tmpdir(), 'gpio-fleet-bench-update-'));
+  try {
+    const entry = writeCodeOnlyChange('light-sensor', scratch, 'bench');
+    cpSync(join(DIST, imagesDirName('zstd'), 'light-sensor'), join(scratch, 'dist', imagesDirName('zstd'), 'light-sensor'), { recursive: true });
+    const t0 = performance.now();
+    log('part 5: rebuilding the light-sensor images (arm64, armv7), gzip and zstd, after a code-only change, into a scratch dist');
+    execFileSync(process.execPath, [join(REPO, 'packages', 'ship', 'dist', 'images', 'cli.js'), '--app', 'light-sensor', '--arch', 'arm64,armv7', '--compression', 'zstd', '--dist', join(scratch, 'dist'), '--entry', `light-sensor=${entry}`], {
+      stdio: ['ignore', 'ignore', 'inherit'],
     });
-    return { rebuildSeconds, change: 'one statement added to apps/light-sensor/src/cli.ts, built as a changed entry', platforms };
+    const rebuildSeconds = (performance.now() - t0) / 1000;
+    return {
+      rebuildSeconds,
+      change: 'one statement added to apps/light-sensor/src/cli.ts, built as a changed entry',
+      platforms: pulledFor(before, join(scratch, 'dist', imagesDirName('gzip'), 'light-sensor')),
+      zstdPlatforms: pulledFor(zstdBefore, join(scratch, 'dist', imagesDirName('zstd'), 'light-sensor')),
+    };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -228,7 +251,7 @@ export async function measureFootprint({ scrapes, nativeRepetitions, rebuild, lo
       samples,
     });
   }
-  const update = rebuild ? await verifyUpdateBytes(layouts['light-sensor']!, log) : undefined;
+  const update = rebuild ? await verifyUpdateBytes(layouts['light-sensor']!, zstd['light-sensor']!, log) : undefined;
   return {
     executables: executables(),
     layers: layers.map((r) => ({ ...r, arch: Object.entries(PLATFORM_OF_ARCH).find(([, p]) => p === r.platform)?.[0] })),

@@ -199,7 +199,7 @@ async function repetition(list: Contender[], python: string, warmup: number, win
       if (time.exitStatus !== 0) throw new Error(`${c.label} exited with status ${time.exitStatus}:\n${p.stderr().slice(-2000)}`);
       const counts = fromMetrics.get(c.id);
       const readings = typeof c.readings === 'function' ? c.readings(p.stdout(), p.stderr()) : undefined;
-      if (readings?.length === 0 || (counts && counts.after.readings === 0)) throw new Error(`${c.label} took no readings:\n${p.stderr().slice(-2000)}`);
+      if (readings?.length === 0 || counts?.after.readings === 0) throw new Error(`${c.label} took no readings:\n${p.stderr().slice(-2000)}`);
       const inWindow = counts ? counts.after.readings - counts.before.readings : readings ? readings.filter((r) => r.t > first.t && r.t <= last.t).length : NaN;
       // Ours: the mean charge time over the window, from the histogram's sum and count.
       const value = counts
