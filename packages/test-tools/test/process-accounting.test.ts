@@ -20,7 +20,12 @@ describe('GNU time', () => {
   it('stops the measured process, not time, so the report is still written', async () => {
     ensureDebianPackages(['time']);
     const p = startTimed(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
-    await waitFor('time to fork', () => p.pid(), 5000, 10);
+    // Until node itself runs: stopped between time's fork and the exec, the report is of a
+    // sub-megabyte child (580 kB once in CI), which says nothing about what was measured.
+    await waitFor('the measured node to start', () => {
+      const pid = p.pid();
+      return pid !== undefined && procMemoryKb(pid).rssKb > 20_000 ? pid : undefined;
+    }, 10_000, 10);
     await p.stop();
     const r = await p.result;
     expect(r.timeExit).not.toBe(0);
