@@ -18,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { chargeTime, DEFAULT_CALIBRATION, luxFromChargeTime } from '@gpio-fleet/gpio';
 import { cacheRoot, ensureRuntime, loadRuntimePins, silentProgress, TARGETS } from '@gpio-fleet/ship';
 import { procMemoryKb, startTimed } from '@gpio-fleet/test-tools/process-accounting';
+import { parseSamples } from '@gpio-fleet/test-tools/prometheus';
 import { freePort, jsonLines } from '@gpio-fleet/test-tools/processes';
 import { readCpuClocks, type CpuSample } from '../lib/process-cpu.js';
 import { binaryPath, bundlePath, DIST, REPO, type Log } from '../lib/prerequisites.js';
@@ -57,15 +58,11 @@ export interface ReadingCounts {
 
 /** The reading counters in light-sensor's exposition text. */
 export function readingCounts(exposition: string): ReadingCounts {
+  const samples = parseSamples(exposition);
   const sum = (name: string) => {
-    let total = 0;
-    let seen = false;
-    for (const m of exposition.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) {
-      total += Number(m[1]);
-      seen = true;
-    }
-    if (!seen) throw new Error(`/metrics has no ${name}`);
-    return total;
+    const found = samples.filter((x) => x.name === name);
+    if (found.length === 0) throw new Error(`/metrics has no ${name}`);
+    return found.reduce((n, x) => n + x.value, 0);
   };
   return { readings: sum('light_sensor_readings_total'), chargeSecondsSum: sum('light_sensor_charge_seconds_sum'), chargeSecondsCount: sum('light_sensor_charge_seconds_count') };
 }
