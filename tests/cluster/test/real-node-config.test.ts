@@ -18,6 +18,7 @@ import { cniConflist, POD_NETWORK } from '../src/real-node/pod-network.js';
 import { realNodeScope, RUN_DIR_PREFIX } from '../src/real-node/real-node.js';
 import { bytesFetched, parseAccessLog, registryConfigYaml } from '../src/real-node/registry.js';
 import { parseEndpoint, startServiceProxy } from '../src/real-node/service-proxy.js';
+import { activeAbove, chainIds, type Snapshot } from '../src/real-node/unpacked-layers.js';
 import { repoRoot } from './support/cluster.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'real-node-config-'));
@@ -252,6 +253,35 @@ describe('the service proxy', () => {
     expect(parseEndpoint('10.96.0.1:443')).toEqual({ host: '10.96.0.1', port: 443 });
     expect(() => parseEndpoint('kubernetes:443')).toThrow('"kubernetes:443" is not an endpoint; accepted: <IPv4 address>:<port 1-65535>');
     expect(() => parseEndpoint('10.96.0.1:70000')).toThrow(/accepted/);
+  });
+});
+
+describe('unpacked layers', () => {
+  const a = `sha256:${'a'.repeat(64)}`;
+  const b = `sha256:${'b'.repeat(64)}`;
+  const c = `sha256:${'c'.repeat(64)}`;
+
+  it('names a stack of layers by OCI chain IDs: the bottom one its diff_id, each next the digest of "<chain below> <diff_id>"', () => {
+    const ab = `sha256:${createHash('sha256').update(`${a} ${b}`).digest('hex')}`;
+    expect(chainIds([a])).toEqual([a]);
+    expect(chainIds([a, b])).toEqual([a, ab]);
+    expect(chainIds([a, b, c])[2]).toBe(`sha256:${createHash('sha256').update(`${ab} ${c}`).digest('hex')}`);
+    expect(chainIds([b, a])[0]).toBe(b);
+  });
+
+  it('finds the containers that sit on a layer, however far up, and none that sit elsewhere', () => {
+    const all: Snapshot[] = [
+      { key: 'runtime', kind: 'Committed' },
+      { key: 'app-1', parent: 'runtime', kind: 'Committed' },
+      { key: 'app-2', parent: 'runtime', kind: 'Committed' },
+      { key: 'pause', kind: 'Committed' },
+      { key: 'ctr-on-app-1', parent: 'app-1', kind: 'Active' },
+      { key: 'sandbox', parent: 'pause', kind: 'Active' },
+      { key: 'view', parent: 'app-2', kind: 'View' },
+    ];
+    expect(activeAbove(all, new Set(['runtime'])).map((s) => s.key)).toEqual(['ctr-on-app-1']);
+    expect(activeAbove(all, new Set(['app-2']))).toEqual([]);
+    expect(activeAbove(all, new Set(['pause', 'app-1'])).map((s) => s.key)).toEqual(['ctr-on-app-1', 'sandbox']);
   });
 });
 

@@ -7,7 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { bytesFetched, CRI_NAMESPACE, ctr, registryLog, removeImages, uploadLayout, type RegistryFetch } from '@gpio-fleet/cluster-tests';
+import { awaitLayersGone, bytesFetched, chainIds, CRI_NAMESPACE, ctr, registryLog, removeImages, uploadLayout, type RegistryFetch } from '@gpio-fleet/cluster-tests';
 import { imagesDirName, MEDIA_TYPES, readOciLayout, withBuildLock, type ImageManifest, type LayoutImage } from '@gpio-fleet/ship/images';
 import type { V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -45,6 +45,9 @@ beforeAll(async () => {
   // containerd does not fetch a layer whose unpacked snapshot it already has, and the gzip
   // images unpack to the same diff_ids: so none of our images may stay on the node.
   for (const repository of [...Object.keys(inject('imageTags')), REPOSITORY]) removeImages(inject('ctr'), inject('containerdSocket'), imageRepository(repository));
+  // Nor their unpacked layers: the container of a pod an earlier file deleted keeps them until
+  // the kubelet removes it, and every app shares the runtime layer.
+  await awaitLayersGone({ ctrBinary: inject('ctr'), socket: inject('containerdSocket'), diffIds: amd64.config.rootfs.diff_ids, log });
   ns = await freshNamespace('zstd');
 }, 1_800_000);
 
@@ -87,7 +90,7 @@ describe('8. zstd images', () => {
     expect(byTag.headers.get('docker-content-digest')).toBe(indexDigest);
   });
 
-  it("containerd's content store holds the zstd blobs, each labelled with the diff_id it unpacked to", () => {
+  it("containerd's content store holds the zstd blobs, each labelled with the diff_id it unpacked to, and the snapshots are named by chain ID", () => {
     // DIGEST, SIZE, AGE ("3 seconds"), LABELS (k=v,k=v or "-"), separated by tabs.
     const labels = new Map(
       ctrOnNode(['content', 'ls'])
@@ -104,5 +107,8 @@ describe('8. zstd images', () => {
       expect(blob.stdout.subarray(0, 4)).toEqual(ZSTD_MAGIC);
       expect(`sha256:${createHash('sha256').update(blob.stdout).digest('hex')}`).toBe(l.digest);
     }
+    // The names awaitLayersGone waits on before the pull: were they wrong, it would wait on nothing.
+    const keys = ctrOnNode(['snapshots', '--snapshotter', 'overlayfs', 'ls']).split('\n').map((l) => l.trim().split(/\s+/)[0]);
+    for (const id of chainIds(amd64.config.rootfs.diff_ids)) expect(keys, `snapshot ${id}`).toContain(id);
   });
 });

@@ -12,4 +12,5 @@ export * from './processes.js';
 export * from './real-node.js';
 export * from './registry.js';
 export * from './service-proxy.js';
+export * from './unpacked-layers.js';
 export * from './upload-layout.js';
