@@ -7,6 +7,10 @@
 // a loaded machine kwok renews some leases late, and those pods would stay NotReady for good.
 // Only while their containers are ready: a test that reports a container not ready (a crash
 // loop) keeps it so.
+// A pod every one of whose conditions is True as of the template's $now: what both pod stages
+// write, the first for a new pod, the second for one whose Ready the node controller cleared.
+const POD_CONDITIONS_TRUE = ['      conditions:', ...['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map((type) => `      - type: ${type}\n        status: "True"\n        lastTransitionTime: {{ $now | Quote }}`)].join('\n');
+
 export const KWOK_STAGES = `apiVersion: kwok.x-k8s.io/v1alpha1
 kind: Stage
 metadata:
@@ -87,19 +91,7 @@ spec:
   next:
     statusTemplate: |
       {{ $now := Now }}
-      conditions:
-      - type: PodScheduled
-        status: "True"
-        lastTransitionTime: {{ $now | Quote }}
-      - type: Initialized
-        status: "True"
-        lastTransitionTime: {{ $now | Quote }}
-      - type: ContainersReady
-        status: "True"
-        lastTransitionTime: {{ $now | Quote }}
-      - type: Ready
-        status: "True"
-        lastTransitionTime: {{ $now | Quote }}
+${POD_CONDITIONS_TRUE}
       containerStatuses:
       {{ range .spec.containers }}
       - name: {{ .name | Quote }}
@@ -146,19 +138,7 @@ spec:
   next:
     statusTemplate: |
       {{ $now := Now }}
-      conditions:
-      - type: PodScheduled
-        status: "True"
-        lastTransitionTime: {{ $now | Quote }}
-      - type: Initialized
-        status: "True"
-        lastTransitionTime: {{ $now | Quote }}
-      - type: ContainersReady
-        status: "True"
-        lastTransitionTime: {{ $now | Quote }}
-      - type: Ready
-        status: "True"
-        lastTransitionTime: {{ $now | Quote }}
+${POD_CONDITIONS_TRUE}
 ---
 apiVersion: kwok.x-k8s.io/v1alpha1
 kind: Stage
