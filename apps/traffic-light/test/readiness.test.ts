@@ -2,7 +2,7 @@
 // the app serves, holds its lines and has shown its first phase; a version that cannot drive
 // its GPIO never answers 200.
 import { describe, expect, it } from 'vitest';
-import { appCli, freePort, logRecords, start, startApp, waitFor } from '@gpio-fleet/test-tools';
+import { logRecords, readyzUntilExit, startApp, waitFor } from '@gpio-fleet/test-tools';
 
 const readyz = async (url: string): Promise<number> => (await fetch(`${url}/readyz`)).status;
 
@@ -18,16 +18,8 @@ describe('readiness', () => {
   });
 
   it('never answers 200 when the GPIO backend cannot drive the lamps: exits 1 instead', async () => {
-    const port = await freePort();
-    const p = start(process.execPath, [appCli('traffic-light'), '--gpio', 'gpiochip', '--gpio-chip', '/dev/null', '--host', '127.0.0.1', '--port', String(port)]);
-    const answers = new Set<number | string>();
-    let exited = false;
-    void p.exited.then(() => (exited = true));
-    while (!exited) {
-      answers.add(await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 'no answer'));
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    expect((await p.exited).code).toBe(1);
+    const { proc: p, answers, code } = await readyzUntilExit('traffic-light', ['--gpio', 'gpiochip', '--gpio-chip', '/dev/null']);
+    expect(code).toBe(1);
     expect(answers.has(200)).toBe(false);
     expect(p.stderr()).toContain('gpiochip backend unavailable');
     expect(logRecords(p).some((r) => r.msg === 'phase')).toBe(false);

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { jsonLines, start, waitFor, type Started } from './processes.js';
+import { freePort, jsonLines, start, waitFor, type Started } from './processes.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -29,6 +29,24 @@ export async function startApp(
     return rec ? String(rec.url).replace(/\/metrics$/, '') : undefined;
   });
   return { proc, url };
+}
+
+/**
+ * Start an app on `args` (one that cannot start: a GPIO it cannot drive) and ask its /readyz
+ * every 10 ms until it exits: the statuses it answered ('no answer' while nothing listened)
+ * and how it ended.
+ */
+export async function readyzUntilExit(app: 'light-sensor' | 'traffic-light', args: string[]): Promise<{ proc: Started; answers: Set<number | string>; code: number | null }> {
+  const port = await freePort();
+  const proc = start(process.execPath, [appCli(app), ...args, '--host', '127.0.0.1', '--port', String(port)]);
+  const answers = new Set<number | string>();
+  let exited = false;
+  void proc.exited.then(() => (exited = true));
+  while (!exited) {
+    answers.add(await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 'no answer'));
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return { proc, answers, code: (await proc.exited).code };
 }
 
 /** The text between `<!-- begin:NAME -->` and `<!-- end:NAME -->` in a README of the repository (default: the root one). */
