@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { withBuildLock } from '../src/provision/build-lock.js';
+import { tryLock, unlock, withBuildLock } from '../src/provision/build-lock.js';
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,6 +49,20 @@ describe('build lock', () => {
     dir = mkdtempSync(join(tmpdir(), 'build-lock-'));
     const lock = join(dir, 'bin.lock');
     expect(() => withBuildLock(lock, 'tool v1', () => undefined, () => { throw new Error('go failed'); }, quiet)).toThrow('go failed');
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('tryLock names a live holder and leaves its lock alone; unlock frees it', () => {
+    dir = mkdtempSync(join(tmpdir(), 'build-lock-'));
+    const lock = join(dir, 'images.lock');
+    mkdirSync(lock);
+    writeFileSync(join(lock, 'pid'), String(process.ppid)); // alive: the process that started this one
+    expect(tryLock(lock)).toBe(process.ppid);
+    expect(readFileSync(join(lock, 'pid'), 'utf8')).toBe(String(process.ppid));
+    unlock(lock);
+    expect(tryLock(lock)).toBeUndefined();
+    expect(readFileSync(join(lock, 'pid'), 'utf8')).toBe(String(process.pid));
+    unlock(lock);
     expect(existsSync(lock)).toBe(false);
   });
 });

@@ -25,18 +25,16 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Runs `build` holding the lock `<dir>`. While another live process holds it, waits (a line every
- * `noticeMs`), then calls `isDone()` first: when the other build produced what was needed,
- * `build` does not run at all.
+ * Takes the lock directory `dir` (mkdir is atomic) when it is free, or when the process that
+ * holds it has died. Returns undefined once it is held here, else the live holder's pid (NaN
+ * while the holder is still writing it).
  */
-export function withBuildLock<T>(dir: string, label: string, isDone: () => T | undefined, build: () => T, log: Log, noticeMs = 60_000): T {
-  let waitedSince: number | undefined;
-  let lastNotice = 0;
+export function tryLock(dir: string): number | undefined {
   for (;;) {
     try {
       mkdirSync(dir);
       writeFileSync(join(dir, 'pid'), String(process.pid));
-      break;
+      return undefined;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
@@ -46,10 +44,25 @@ export function withBuildLock<T>(dir: string, label: string, isDone: () => T | u
     } catch {
       // the holder is writing its pid right now
     }
-    if (Number.isInteger(holder) && !alive(holder)) {
-      rmSync(dir, { recursive: true, force: true });
-      continue;
-    }
+    if (!Number.isInteger(holder) || alive(holder)) return holder;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Releases a lock taken with tryLock. */
+export function unlock(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Runs `build` holding the lock `<dir>`. While another live process holds it, waits (a line every
+ * `noticeMs`), then calls `isDone()` first: when the other build produced what was needed,
+ * `build` does not run at all.
+ */
+export function withBuildLock<T>(dir: string, label: string, isDone: () => T | undefined, build: () => T, log: Log, noticeMs = 60_000): T {
+  let waitedSince: number | undefined;
+  let lastNotice = 0;
+  for (let holder = tryLock(dir); holder !== undefined; holder = tryLock(dir)) {
     const now = Date.now();
     waitedSince ??= now;
     if (now - lastNotice >= noticeMs) {
@@ -61,6 +74,6 @@ export function withBuildLock<T>(dir: string, label: string, isDone: () => T | u
   try {
     return isDone() ?? build();
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    unlock(dir);
   }
 }
