@@ -4,13 +4,13 @@
 // first see that snapshot gone. Removing the image is not always enough: the container of a
 // pod that was just deleted still holds its snapshot chain until the kubelet's container
 // garbage collection (once a minute) removes it, and every image of ours shares the runtime
-// layer.
+// layer (docs/test-infrastructure.md#a-real-node).
 import { createHash } from 'node:crypto';
 import { ctr } from './containerd.js';
 
 const SNAPSHOTTER = 'overlayfs';
 
-/** The OCI chain IDs of a stack of layers, bottom first (image-spec config.md, "Layer ChainID"). */
+/** The OCI chain IDs of a stack of layers, bottom first (docs/test-infrastructure.md#a-real-node). */
 export function chainIds(diffIds: readonly string[]): string[] {
   const ids: string[] = [];
   for (const diffId of diffIds) {
