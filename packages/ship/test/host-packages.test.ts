@@ -17,8 +17,14 @@ describe('host packages', () => {
 
   it('zstd layers add Debian\'s zstd, and only they do', () => {
     const arm64 = [platformByName('arm64')];
-    expect(imageHostPackages(arm64, 'zstd').packages).toContain('zstd');
-    expect(imageHostPackages(arm64, 'gzip').packages).not.toContain('zstd');
+    expect(imageHostPackages(arm64, { compression: 'zstd', icu: 'en' }).packages).toContain('zstd');
+    expect(imageHostPackages(arm64, { compression: 'gzip', icu: 'en' }).packages).not.toContain('zstd');
+  });
+
+  it("English-only ICU data adds ICU's tools (icupkg, genrb), and only it does", () => {
+    const arm64 = [platformByName('arm64')];
+    expect(imageHostPackages(arm64).packages).toContain('icu-devtools');
+    expect(imageHostPackages(arm64, { compression: 'gzip', icu: 'full' }).packages).not.toContain('icu-devtools');
   });
 
   it('a user who is not root gets the command to run, and nothing is installed', () => {

@@ -16,6 +16,7 @@ import { imagesDirName } from '../src/images/compression.js';
 import { readBlob, readOciLayout, verifyBlob, type LayoutImage, type OciLayout } from '../src/images/oci-layout.js';
 import { IMAGE_PLATFORMS, platformName, type ImagePlatform } from '../src/images/platforms.js';
 import { gzippedTarEntries, type TarEntry } from '../src/images/tar-entries.js';
+import { ICU_PROBE_SCRIPT, type IcuProbe } from '../src/icu/trim.js';
 import { TARGETS } from '../src/targets.js';
 import { appVersion, pins } from './helpers/targets.js';
 
@@ -214,6 +215,14 @@ describe.each(IMAGE_PLATFORMS.map((p) => [platformName(p), p] as const))('%s ima
     expect(reading.backend).toBe('mock');
     expect(reading.timedOut).toBe(false);
     expect(Math.abs(reading.lux - MOCK_LUX) / MOCK_LUX).toBeLessThanOrEqual(0.05);
+  });
+
+  it("its node carries English-only ICU data: another locale resolves to en-US, and English answers in full (Japanese words, time zones)", () => {
+    const r = inImage(unpack('light-sensor', platform), p, ['-e', ICU_PROBE_SCRIPT]);
+    expect(r.code, r.stderr).toBe(0);
+    const probe = JSON.parse(r.stdout) as IcuProbe;
+    expect(probe).toMatchObject({ defaultLocale: 'en-US', german: 'en-US', supported: ['en-GB'], japaneseWords: 5, tokyoHour: '9 AM', region: 'Germany', nfd: 2 });
+    expect(probe.timeZones).toBeGreaterThan(400);
   });
 
   it('loads its native addons: onoff with epoll from /app/node_modules, and /app/gpiochip.node', () => {

@@ -27,6 +27,19 @@ describe('build-images options', () => {
     expect(r.stderr).toContain('unknown image platform "riscv64": expected one of linux/amd64, linux/arm64, linux/arm/v7');
   });
 
+  it('--icu small exits 2 naming the value and the accepted forms, and builds nothing', () => {
+    const r = buildImages(['--icu', 'small']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--icu "small": expected one of en, full');
+    expect(readdirSync(dist)).toEqual([]);
+  });
+
+  it('--help documents --icu and what English-only means for Intl', () => {
+    const r = buildImages(['--help']);
+    expect(r.stdout).toMatch(/--icu <data> +ICU data of the images' node, one of en, full \(default: en\)/);
+    expect(r.stdout).toContain('resolves any other locale to en-US');
+  });
+
   it('--help documents --compression, where each goes and who can pull zstd', () => {
     const r = buildImages(['--help']);
     expect(r.status).toBe(0);

@@ -6,6 +6,7 @@
 // Then `buildah manifest create/add` and `buildah manifest push --all` to dist/images/<app>.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { IcuData } from '../icu/trim.js';
 import type { Progress } from '../progress.js';
 import type { TargetArch } from '../targets.js';
 import type { Buildah } from './buildah.js';
@@ -25,6 +26,8 @@ export interface RuntimeInput {
   /** Stripped node binary for this platform. */
   node: string;
   nodeVersion: string;
+  /** Whether `node` carries ICU's English-only data (../icu/trim.ts) or all of it. */
+  icu: IcuData;
 }
 
 export interface AppInput {
@@ -128,7 +131,7 @@ export async function buildImages(o: BuildImagesOptions): Promise<BuildImagesRes
       const dir = join(o.stagingDir, `runtime-${platformTag(p)}`);
       const files = stageRuntimeTree(dir, runtime.node, libraries);
       runtimeKeys[p.arch] = { dir, key: treeDigest(dir), files: files.length };
-      progress.info(`runtime ${platformName(p)}: node ${runtime.nodeVersion}, ${libraries.length} shared libraries: ${libraries.map((l) => l.imagePath).join(' ')}`);
+      progress.info(`runtime ${platformName(p)}: node ${runtime.nodeVersion} (${runtime.icu === 'en' ? 'English-only' : 'full'} ICU data), ${libraries.length} shared libraries: ${libraries.map((l) => l.imagePath).join(' ')}`);
       for (const a of o.apps) {
         const appDir = join(o.stagingDir, `${a.meta.app}-${platformTag(p)}`);
         const nativeDir = a.nativeDirs[p.arch];
@@ -171,7 +174,7 @@ export async function buildImages(o: BuildImagesOptions): Promise<BuildImagesRes
     await progress.step(`runtime layer ${platformName(p)} (${r.files} files)`, async () => {
       const c = withContainer(buildah, 'scratch', (c) => {
         buildah.run(['copy', '--quiet', c, `${r.dir}/`, '/']);
-        buildah.run(['config', ...platformConfigArgs(p), '--created-by', `gpio-fleet runtime: node ${o.runtimes[p.arch]!.nodeVersion} and its shared libraries`, c]);
+        buildah.run(['config', ...platformConfigArgs(p), '--created-by', `gpio-fleet runtime: node ${o.runtimes[p.arch]!.nodeVersion}${o.runtimes[p.arch]!.icu === 'en' ? ' (English-only ICU data)' : ''} and its shared libraries`, c]);
       });
       commit(buildah, c, ref, RUNTIME_EPOCH);
     });

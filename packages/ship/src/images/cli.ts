@@ -9,8 +9,9 @@ import { APP_NAMES, parseApps, type AppName } from '../apps.js';
 import { buildAddons, buildBundles, buildRuntimes } from '../build.js';
 import { formatDuration } from '../format.js';
 import { cacheRoot, outputDirs, repoRoot } from '../paths.js';
+import { ensureEnglishOnlyRuntime, ICU_DATA_CHOICES, parseIcuData, type IcuData } from '../icu/trim.js';
 import { createProgress } from '../progress.js';
-import type { TargetArch } from '../targets.js';
+import { TARGETS, type TargetArch } from '../targets.js';
 import { withBuildLock } from './build-lock.js';
 import { buildImages, type AppInput, type RuntimeInput } from './build-images.js';
 import { buildZstdImages } from './build-zstd-images.js';
@@ -36,6 +37,10 @@ Options:
                      (zstd ${zstdLevelArgs(LAYER_ZSTD).join(' ')}, one thread), <dist>/images-zstd/<app>, which
                      containerd >= 1.5 (every current k3s) and Docker >= 23 pull, but not
                      Docker 20.10 or balena-engine
+  --icu <data>       ICU data of the images' node, one of ${ICU_DATA_CHOICES.join(', ')} (default: en). en keeps
+                     English and the root locale, as Node's small-icu build does: Intl
+                     resolves any other locale to en-US. It takes 4.5 MB off the arm64
+                     runtime layer with zstd, 5 MB with gzip. full keeps all of it
   --dist <dir>       output root (default: <repo>/dist): bundles, native addons, images/ and
                      images-zstd/
   --cache <dir>      cache root for runtimes and addons (default: $GPIO_FLEET_CACHE, else
@@ -60,6 +65,7 @@ interface Options {
   apps: AppName[];
   platforms: ImagePlatform[];
   compression: LayerCompression;
+  icu: IcuData;
   dist: string;
   cache: string;
   storageBase: string;
@@ -75,6 +81,7 @@ function parseOptions(args: string[]): Options {
         app: { type: 'string' },
         arch: { type: 'string' },
         compression: { type: 'string', default: 'gzip' },
+        icu: { type: 'string', default: 'en' },
         dist: { type: 'string' },
         cache: { type: 'string' },
         storage: { type: 'string' },
@@ -96,6 +103,7 @@ function parseOptions(args: string[]): Options {
       apps: values.app ? parseApps(values.app) : [...APP_NAMES],
       platforms: values.arch ? values.arch.split(',').map((s) => platformByName(s.trim())) : [...IMAGE_PLATFORMS],
       compression: parseCompression(values.compression),
+      icu: parseIcuData(values.icu),
       dist: outputDirs(values.dist ? resolve(values.dist) : undefined).root,
       cache,
       storageBase: values.storage ? resolve(values.storage) : join(cache, 'buildah'),
@@ -125,13 +133,16 @@ async function main(): Promise<void> {
   mkdirSync(dist, { recursive: true });
   const lock = join(dist, '.build-images.lock');
   await withBuildLock(lock, async () => {
-    ensureImageHostPackages(platforms, o.compression, (l) => progress.info(l));
+    ensureImageHostPackages(platforms, { compression: o.compression, icu: o.icu }, (l) => progress.info(l));
     const bundles = await buildBundles({ ...shipOptions, apps });
     const natives = await buildAddons({ ...shipOptions, arches });
     const runtimes = await buildRuntimes({ ...shipOptions, arches });
 
     const runtimeInputs: Partial<Record<TargetArch, RuntimeInput>> = {};
-    for (const r of runtimes) runtimeInputs[r.pin.arch] = { node: r.stripped, nodeVersion: r.pin.version };
+    for (const r of runtimes) {
+      const node = o.icu === 'en' ? (await ensureEnglishOnlyRuntime(TARGETS[r.pin.arch], r, cache, progress)).node : r.stripped;
+      runtimeInputs[r.pin.arch] = { node, nodeVersion: r.pin.version, icu: o.icu };
+    }
     const nativeDirs: Partial<Record<TargetArch, string>> = {};
     arches.forEach((arch, i) => (nativeDirs[arch] = natives[i]!.dir));
     const appInputs: AppInput[] = bundles.map((b) => ({ meta: appMetadata(b.app, basename(b.file), repoRoot), bundle: b.file, nativeDirs }));
